@@ -1,0 +1,116 @@
+// CNetKit: the few Linux facilities that Glibc does not export to Swift.
+// epoll (its event struct is packed, so it is read through accessors), eventfd,
+// accept4, the CMSG_* macros, and a handful of constants Swift sees as enums.
+#ifndef CNETKIT_H
+#define CNETKIT_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/un.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <errno.h>
+
+// MARK: - Constants (Swift imports the socket types as an enum; these are plain ints)
+
+static const int NK_SOCK_STREAM = SOCK_STREAM;
+static const int NK_SOCK_DGRAM = SOCK_DGRAM;
+static const int NK_SOCK_SEQPACKET = SOCK_SEQPACKET;
+static const int NK_SOCK_RAW = SOCK_RAW;
+static const int NK_SOCK_NONBLOCK = SOCK_NONBLOCK;
+static const int NK_SOCK_CLOEXEC = SOCK_CLOEXEC;
+static const int NK_MSG_NOSIGNAL = MSG_NOSIGNAL;
+static const int NK_MSG_TRUNC = MSG_TRUNC;
+static const int NK_MSG_CTRUNC = MSG_CTRUNC;
+static const int NK_MSG_PEEK = MSG_PEEK;
+static const int NK_MSG_DONTWAIT = MSG_DONTWAIT;
+static const int NK_MSG_WAITALL = MSG_WAITALL;
+static const int NK_MSG_CMSG_CLOEXEC = MSG_CMSG_CLOEXEC;
+static const int NK_SCM_RIGHTS = SCM_RIGHTS;
+static const int NK_SCM_CREDENTIALS = SCM_CREDENTIALS;
+static const int NK_SO_PEERCRED = SO_PEERCRED;
+
+static const uint32_t NK_EPOLLIN = EPOLLIN;
+static const uint32_t NK_EPOLLOUT = EPOLLOUT;
+static const uint32_t NK_EPOLLERR = EPOLLERR;
+static const uint32_t NK_EPOLLHUP = EPOLLHUP;
+static const uint32_t NK_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t NK_EPOLLPRI = EPOLLPRI;
+static const uint32_t NK_EPOLLET = EPOLLET;
+static const uint32_t NK_EPOLLONESHOT = EPOLLONESHOT;
+static const int NK_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+static const int NK_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+static const int NK_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+static const int NK_EPOLL_CLOEXEC = EPOLL_CLOEXEC;
+static const int NK_EFD_CLOEXEC = EFD_CLOEXEC;
+static const int NK_EFD_NONBLOCK = EFD_NONBLOCK;
+
+// MARK: - epoll
+
+/// An opaque, correctly sized and aligned array of `struct epoll_event`.
+typedef struct epoll_event nk_epoll_event;
+
+static inline int nk_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+static inline int nk_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+static inline int nk_epoll_wait(int epfd, nk_epoll_event *events, int maxevents, int timeout_ms) {
+    return epoll_wait(epfd, events, maxevents, timeout_ms);
+}
+
+static inline size_t nk_epoll_event_size(void) { return sizeof(struct epoll_event); }
+static inline uint32_t nk_epoll_event_events(const nk_epoll_event *events, int index) { return events[index].events; }
+static inline uint64_t nk_epoll_event_data(const nk_epoll_event *events, int index) { return events[index].data.u64; }
+
+// MARK: - eventfd
+
+static inline int nk_eventfd(unsigned int initval, int flags) { return eventfd(initval, flags); }
+
+// MARK: - sockets
+
+static inline int nk_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags) {
+    return accept4(fd, addr, addrlen, flags);
+}
+
+// MARK: - control messages (macros in C)
+
+static inline size_t nk_cmsg_space(size_t len) { return CMSG_SPACE(len); }
+static inline size_t nk_cmsg_len(size_t len) { return CMSG_LEN(len); }
+static inline struct cmsghdr *nk_cmsg_firsthdr(struct msghdr *msg) { return CMSG_FIRSTHDR(msg); }
+static inline struct cmsghdr *nk_cmsg_nxthdr(struct msghdr *msg, struct cmsghdr *cmsg) { return CMSG_NXTHDR(msg, cmsg); }
+static inline unsigned char *nk_cmsg_data(struct cmsghdr *cmsg) { return CMSG_DATA(cmsg); }
+
+// MARK: - peer credentials
+
+typedef struct nk_ucred { int32_t pid; uint32_t uid; uint32_t gid; } nk_ucred;
+
+static inline int nk_get_peercred(int fd, nk_ucred *out) {
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    int rc = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+    if (rc == 0) { out->pid = cred.pid; out->uid = cred.uid; out->gid = cred.gid; }
+    return rc;
+}
+
+// MARK: - errno
+
+static inline int nk_errno(void) { return errno; }
+static inline void nk_set_errno(int value) { errno = value; }
+
+#endif
