@@ -4,9 +4,9 @@
 #ifndef CNETKIT_H
 #define CNETKIT_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
+// No _GNU_SOURCE here: the header is imported into Swift next to Glibc, and GNU-only declarations
+// (accept4, struct ucred, sched_getaffinity) would make the two module maps disagree. What needs
+// _GNU_SOURCE is implemented in shim.c and declared here with plain types.
 
 #include <stdint.h>
 #include <stddef.h>
@@ -38,7 +38,7 @@ static const int NK_MSG_DONTWAIT = MSG_DONTWAIT;
 static const int NK_MSG_WAITALL = MSG_WAITALL;
 static const int NK_MSG_CMSG_CLOEXEC = MSG_CMSG_CLOEXEC;
 static const int NK_SCM_RIGHTS = SCM_RIGHTS;
-static const int NK_SCM_CREDENTIALS = SCM_CREDENTIALS;
+static const int NK_SCM_CREDENTIALS = 2; // SCM_CREDENTIALS needs _GNU_SOURCE; its value is 2 on Linux
 static const int NK_SO_PEERCRED = SO_PEERCRED;
 
 static const uint32_t NK_EPOLLIN = EPOLLIN;
@@ -84,9 +84,11 @@ static inline int nk_eventfd(unsigned int initval, int flags) { return eventfd(i
 
 // MARK: - sockets
 
-static inline int nk_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags) {
-    return accept4(fd, addr, addrlen, flags);
-}
+/// accept4(2).
+int nk_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+/// The number of CPUs this process may run on (sched_getaffinity), or 0 if unknown.
+int nk_cpu_count(void);
 
 // MARK: - control messages (macros in C)
 
@@ -100,13 +102,8 @@ static inline unsigned char *nk_cmsg_data(struct cmsghdr *cmsg) { return CMSG_DA
 
 typedef struct nk_ucred { int32_t pid; uint32_t uid; uint32_t gid; } nk_ucred;
 
-static inline int nk_get_peercred(int fd, nk_ucred *out) {
-    struct ucred cred;
-    socklen_t len = sizeof(cred);
-    int rc = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
-    if (rc == 0) { out->pid = cred.pid; out->uid = cred.uid; out->gid = cred.gid; }
-    return rc;
-}
+/// getsockopt(SO_PEERCRED).
+int nk_get_peercred(int fd, nk_ucred *out);
 
 // MARK: - errno
 

@@ -1,0 +1,144 @@
+import Glibc
+
+/// The I/O operations of the poller: each tries the non-blocking system call first and parks only on
+/// `EAGAIN` (Go's `internal/poll` `FD.Read`, `FD.Write`, `FD.Accept`, `FD.ReadFrom`, …).
+extension PollDesc {
+    /// Runs a non-blocking system call in `mode` until it stops reporting `EAGAIN`: the one loop in NetKit
+    /// where `EAGAIN` turns into a wait.
+    @inline(__always)
+    func perform<R>(_ mode: PollMode, _ body: (Socket) throws(Errno) -> R) async throws(PollError) -> R {
+        try await begin(mode)
+        while true {
+            do {
+                let result = try body(socket)
+                end(mode)
+                return result
+            } catch .wouldBlock {
+                try await waitReady(mode)
+            } catch {
+                end(mode)
+                throw .errno(error)
+            }
+        }
+    }
+
+    /// One `recv(2)` of at most `buffer.count` bytes (0 means orderly EOF on a stream socket).
+    /// Go's `FD.Read`.
+    func read(into buffer: UnsafeMutableRawBufferPointer) async throws(PollError) -> Int {
+        try await perform(.read) { s throws(Errno) in try s.receive(into: buffer) }
+    }
+
+    /// Writes all of `buffer`, looping over partial writes and waits, or fails; `written` tells how much
+    /// went out before a failure. At least one system call is made, so an empty buffer sends an empty
+    /// datagram on a datagram socket. Go's `FD.Write`.
+    func write(_ buffer: UnsafeRawBufferPointer, written: inout Int) async throws(PollError) {
+        written = 0
+        try await begin(.write)
+        repeat {
+            do {
+                let rest = UnsafeRawBufferPointer(rebasing: buffer[written...])
+                let n = try socket.send(rest)
+                written += n
+                if n == 0 && !rest.isEmpty {
+                    end(.write)
+                    throw PollError.errno(.noBufferSpace)
+                }
+            } catch let error as Errno {
+                if error == .wouldBlock {
+                    try await waitReady(.write)
+                } else {
+                    end(.write)
+                    throw .errno(error)
+                }
+            } catch {
+                // Only the no-progress case above.
+                throw error as! PollError
+            }
+        } while written < buffer.count
+        end(.write)
+    }
+
+    /// Accepts one connection, created non-blocking and close-on-exec. Connections aborted before they were
+    /// accepted and the errors accept(2) says to treat like EAGAIN are retried. Go's `FD.Accept`.
+    func accept() async throws(PollError) -> (Socket, SocketAddress) {
+        try await perform(.read) { s throws(Errno) in
+            var attempts = 0
+            while true {
+                do throws(Errno) {
+                    return try s.accept(nonBlocking: true)
+                } catch {
+                    switch error {
+                    case .connectionAborted, .protocolError, .protocolNotAvailable, .hostDown,
+                         .hostUnreachable, .notSupported, .networkUnreachable:
+                        attempts += 1
+                        if attempts > 64 { throw Errno.wouldBlock }
+                        continue
+                    default:
+                        throw error
+                    }
+                }
+            }
+        }
+    }
+
+    /// Completes a non-blocking `connect(2)`: starts it, then waits for writability and reads `SO_ERROR`
+    /// until the kernel reports a result. The write deadline bounds the wait. Go's `netFD.connect`.
+    func connect(to address: SocketAddress) async throws(PollError) {
+        do {
+            try withDescriptor { s throws(Errno) in try s.connect(to: address) }
+            return
+        } catch .errno(.inProgress), .errno(.alreadyInProgress), .errno(.interrupted) {
+            // Completes asynchronously.
+        } catch .errno(.isConnected) {
+            return
+        }
+        try await begin(.write)
+        while true {
+            try await waitReadyForConnect()
+            let outcome: Errno?
+            do {
+                outcome = try socket.pendingError
+            } catch {
+                end(.write)
+                throw .errno(error)
+            }
+            switch outcome {
+            case nil, .isConnected?:
+                // A spurious wake-up can report no error before the connection exists: confirm with getpeername.
+                do {
+                    _ = try socket.remoteAddress
+                    end(.write)
+                    return
+                } catch .notConnected {
+                    continue
+                } catch {
+                    end(.write)
+                    throw .errno(error)
+                }
+            case .inProgress?, .alreadyInProgress?, .interrupted?:
+                continue
+            case let error?:
+                end(.write)
+                throw .errno(error)
+            }
+        }
+    }
+
+    /// A connect has no `EAGAIN` to start from: the first wait always parks unless an edge is pending.
+    private func waitReadyForConnect() async throws(PollError) {
+        try await waitReady(.write)
+    }
+
+    /// One `recvfrom(2)`: a datagram (or stream bytes) and the sender's address. Go's `FD.ReadFrom`.
+    func readFrom(into buffer: UnsafeMutableRawBufferPointer) async throws(PollError) -> (Int, SocketAddress) {
+        try await perform(.read) { s throws(Errno) in
+            let r = try s.receiveFrom(into: buffer)
+            return (r.count, r.from)
+        }
+    }
+
+    /// One `sendto(2)` of the whole buffer as a datagram. Go's `FD.WriteTo`.
+    func writeTo(_ buffer: UnsafeRawBufferPointer, _ address: SocketAddress) async throws(PollError) -> Int {
+        try await perform(.write) { s throws(Errno) in try s.send(buffer, to: address) }
+    }
+}

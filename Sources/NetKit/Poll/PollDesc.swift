@@ -1,0 +1,434 @@
+import CNetKit
+import Glibc
+import Synchronization
+
+/// A direction of I/O on a descriptor: reads (and accepts) or writes (and connects).
+enum PollMode: Int, Sendable {
+    case read = 0
+    case write = 1
+}
+
+/// Why a parked call was resumed.
+enum PollWake: Sendable {
+    case ready
+    case closed
+    case timeout
+    case cancelled
+}
+
+/// How a poller operation failed. The network layer turns these into Go's errors
+/// (`ErrClosed`, `os.ErrDeadlineExceeded`, `CancellationError`, `SyscallError`).
+enum PollError: Error, Equatable {
+    /// The descriptor was closed (before or during the call): Go's `ErrNetClosing`.
+    case closed
+    /// The deadline of this direction passed: Go's `ErrDeadlineExceeded`.
+    case timeout
+    /// The calling task was cancelled while the call was parked (or before it began).
+    case cancelled
+    /// The system call failed.
+    case errno(Errno)
+}
+
+/// Two `Int`s indexed by `PollMode`.
+struct PerMode<Value> {
+    var read: Value
+    var write: Value
+    init(_ both: Value) { read = both; write = both }
+    @inline(__always)
+    subscript(_ raw: Int) -> Value {
+        get { raw == 0 ? read : write }
+        set { if raw == 0 { read = newValue } else { write = newValue } }
+    }
+    @inline(__always)
+    subscript(_ mode: PollMode) -> Value {
+        get { mode == .read ? read : write }
+        set { if mode == .read { read = newValue } else { write = newValue } }
+    }
+}
+
+/// The poller's per-descriptor state and the only place where `EAGAIN` turns into a wait — NetKit's
+/// counterpart of Go's `internal/poll.FD` together with the runtime's `pollDesc`.
+///
+/// - One owner per descriptor with a count of operations that are inside a system call on it (Go's
+///   `fdMutex`): `close()` marks the descriptor closed and wakes every parked reader, writer and acceptor;
+///   the real `close(2)` happens when the last in-flight system call leaves, so a reused descriptor number
+///   can never receive a stale wake-up or another connection's bytes. A parked call holds no reference:
+///   it touches the descriptor again only after re-checking `closing` under the lock.
+/// - Operations of one direction are serialised (Go's read and write locks), so at most one reader and
+///   one writer park at a time, and concurrent writes never interleave their bytes.
+/// - Deadlines are absolute instants per direction. A past deadline fails at once; a parked call gets a
+///   timer on its loop's heap; moving a deadline re-arms that timer or wakes the call.
+/// - Task cancellation resumes a parked call with `.cancelled`; nothing is consumed, so no data is lost.
+///
+/// Everything mutable sits in `state` (a `Mutex`), except `timerIndex`, which belongs to the loop's
+/// timer heap and is only touched with that heap locked.
+final class PollDesc: @unchecked Sendable {
+    let socket: Socket
+    let loop: EventLoop
+
+    /// Positions of this descriptor's armed timers in `loop.timers` (-1: not armed).
+    var timerIndex = PerMode(-1)
+
+    private struct Direction {
+        /// An edge arrived that no parked call consumed.
+        var ready = false
+        var waiter: UnsafeContinuation<PollWake, Never>? = nil
+        var deadline: ContinuousClock.Instant? = nil
+        var timerArmed = false
+        /// An operation of this direction is in progress (Go's fdMutex read/write lock).
+        var locked = false
+        /// Operations waiting for `locked` (rare: concurrent reads or concurrent writes on one descriptor).
+        var lockWaiters: [(id: UInt64, continuation: UnsafeContinuation<PollWake, Never>)] = []
+    }
+
+    private struct State {
+        var closing = false
+        var closed = false
+        /// Operations currently inside a system call on the descriptor.
+        var refs = 0
+        var nextWaiterID: UInt64 = 0
+        var dirs = PerMode(Direction())
+    }
+
+    private let state = Mutex(State())
+
+    /// Takes ownership of `socket` (which must be non-blocking) and registers it with a loop.
+    init(socket: Socket, loop: EventLoop = EventLoop.next()) throws(Errno) {
+        self.socket = socket
+        self.loop = loop
+        try loop.register(socket.rawValue, self)
+    }
+
+    // MARK: - Readiness, timers (called on the loop thread)
+
+    /// An epoll event for this descriptor.
+    func deliver(events: UInt32) {
+        let readable = events & (NK_EPOLLIN | NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR | NK_EPOLLPRI) != 0
+        let writable = events & (NK_EPOLLOUT | NK_EPOLLHUP | NK_EPOLLERR) != 0
+        var wakeRead: UnsafeContinuation<PollWake, Never>? = nil
+        var wakeWrite: UnsafeContinuation<PollWake, Never>? = nil
+        state.withLock { s in
+            if readable { wakeRead = takeReady(&s, .read) }
+            if writable { wakeWrite = takeReady(&s, .write) }
+        }
+        wakeRead?.resume(returning: .ready)
+        wakeWrite?.resume(returning: .ready)
+    }
+
+    private func takeReady(_ s: inout State, _ mode: PollMode) -> UnsafeContinuation<PollWake, Never>? {
+        if let waiter = s.dirs[mode].waiter {
+            s.dirs[mode].waiter = nil
+            disarmTimer(&s, mode)
+            return waiter
+        }
+        s.dirs[mode].ready = true
+        return nil
+    }
+
+    /// The loop's timer for `mode` expired: time out the parked call if its deadline has really passed (it may
+    /// have been moved, or the call may have been resumed and a new one parked, since the timer was popped).
+    func timerFired(_ mode: PollMode, now: ContinuousClock.Instant) {
+        let waiter: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
+            s.dirs[mode].timerArmed = false
+            guard let w = s.dirs[mode].waiter, let deadline = s.dirs[mode].deadline, deadline <= now else {
+                // Still parked with a later deadline: re-arm.
+                if s.dirs[mode].waiter != nil, let deadline = s.dirs[mode].deadline {
+                    armTimer(&s, mode, deadline)
+                }
+                return nil
+            }
+            s.dirs[mode].waiter = nil
+            return w
+        }
+        waiter?.resume(returning: .timeout)
+    }
+
+    private func armTimer(_ s: inout State, _ mode: PollMode, _ deadline: ContinuousClock.Instant) {
+        s.dirs[mode].timerArmed = true
+        loop.timers.withLock { $0.schedule(self, mode, at: deadline) }
+        loop.timerArmed(at: deadline)
+    }
+
+    private func disarmTimer(_ s: inout State, _ mode: PollMode) {
+        guard s.dirs[mode].timerArmed else { return }
+        s.dirs[mode].timerArmed = false
+        loop.timers.withLock { $0.cancel(self, mode) }
+    }
+
+    // MARK: - Operations
+
+    /// Begins an operation in `mode`: takes the direction's lock (waiting for it if another operation of
+    /// the same direction is in progress), checks closing, the deadline and cancellation, and takes a
+    /// reference for the system call that follows. Go's `fd.readLock()` + `fd.pd.prepareRead()`.
+    @inline(__always)
+    func begin(_ mode: PollMode) async throws(PollError) {
+        if Task.isCancelled { throw .cancelled }
+        let fast: PollError?? = state.withLock { s -> PollError?? in
+            if s.closing { return .some(.closed) }
+            if s.dirs[mode].locked { return .none }
+            if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .some(.timeout) }
+            s.dirs[mode].locked = true
+            s.refs += 1
+            return .some(nil)
+        }
+        switch fast {
+        case .none: try await beginSlow(mode)
+        case .some(.none): return
+        case .some(.some(let error)): throw error
+        }
+    }
+
+    /// Slow path of `begin`: the direction is locked by another operation; queue for it.
+    private func beginSlow(_ mode: PollMode) async throws(PollError) {
+        while true {
+            // Fast re-check; the lock may have been released meanwhile.
+            var newID: UInt64 = 0
+            let immediate: PollError?? = state.withLock { s in
+                if s.closing { return .some(.closed) }
+                if !s.dirs[mode].locked {
+                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .some(.timeout) }
+                    s.dirs[mode].locked = true
+                    s.refs += 1
+                    return .some(nil)
+                }
+                newID = s.nextWaiterID
+                s.nextWaiterID &+= 1
+                return .none
+            }
+            if let immediate {
+                if let error = immediate { throw error }
+                return
+            }
+            let id = newID
+            let wake = await withTaskCancellationHandler {
+                await withUnsafeContinuation { (c: UnsafeContinuation<PollWake, Never>) in
+                    let now: PollWake? = state.withLock { s in
+                        if s.closing { return .closed }
+                        if Task.isCancelled { return .cancelled }
+                        if !s.dirs[mode].locked {
+                            // Free again: take it now, as a hand-over would.
+                            s.dirs[mode].locked = true
+                            return .ready
+                        }
+                        s.dirs[mode].lockWaiters.append((id, c))
+                        return nil
+                    }
+                    if let now { c.resume(returning: now) }
+                }
+            } onCancel: {
+                let c: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
+                    guard let i = s.dirs[mode].lockWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return s.dirs[mode].lockWaiters.remove(at: i).continuation
+                }
+                c?.resume(returning: .cancelled)
+            }
+            switch wake {
+            case .ready:
+                // We own the direction's lock now (handed over, or taken when found free).
+                let handed: PollError?? = state.withLock { s in
+                    if s.closing {
+                        return .some(.closed)
+                    }
+                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now {
+                        return .some(.timeout)
+                    }
+                    s.refs += 1
+                    return .some(nil)
+                }
+                if case .some(let error?) = handed {
+                    release(mode, heldRef: false)
+                    throw error
+                }
+                return
+            case .closed: throw .closed
+            case .timeout: throw .timeout
+            case .cancelled: throw .cancelled
+            }
+        }
+    }
+
+    /// Ends an operation: drops the reference (closing the descriptor if it was the last one of a closed
+    /// descriptor) and releases the direction's lock, handing it to the next queued operation.
+    @inline(__always)
+    func end(_ mode: PollMode) {
+        release(mode, heldRef: true)
+    }
+
+    private func release(_ mode: PollMode, heldRef: Bool) {
+        var next: UnsafeContinuation<PollWake, Never>? = nil
+        let closeNow: Bool = state.withLock { s in
+            if heldRef { s.refs -= 1 }
+            if !s.dirs[mode].lockWaiters.isEmpty {
+                // Hand the lock over directly (it stays locked) so that no newcomer overtakes the queue.
+                next = s.dirs[mode].lockWaiters.removeFirst().continuation
+            } else {
+                s.dirs[mode].locked = false
+            }
+            return takeCloseDuty(&s)
+        }
+        next?.resume(returning: .ready)
+        if closeNow { closeDescriptor() }
+    }
+
+    /// Waits until the descriptor may be ready in `mode` after a system call returned `EAGAIN`. The caller
+    /// holds the direction's lock and a reference; the reference is dropped while parked and taken back before
+    /// returning. On error the direction's lock is released too (the operation is over).
+    func waitReady(_ mode: PollMode) async throws(PollError) {
+        // Fast path: an edge arrived since the system call: retry at once.
+        let first: PollWake? = state.withLock { s in
+            if s.dirs[mode].ready {
+                s.dirs[mode].ready = false
+                return .ready
+            }
+            return nil
+        }
+        var wake = first ?? .ready
+        if first == nil {
+            let dropped: Bool = state.withLock { s in
+                s.refs -= 1
+                return takeCloseDuty(&s)
+            }
+            if dropped { closeDescriptor() }
+            wake = await withTaskCancellationHandler {
+                await withUnsafeContinuation { (c: UnsafeContinuation<PollWake, Never>) in
+                    let now: PollWake? = state.withLock { s in
+                        if s.closing { return .closed }
+                        if s.dirs[mode].ready {
+                            s.dirs[mode].ready = false
+                            return .ready
+                        }
+                        if let deadline = s.dirs[mode].deadline {
+                            if deadline <= ContinuousClock.now { return .timeout }
+                            armTimer(&s, mode, deadline)
+                        }
+                        if Task.isCancelled {
+                            disarmTimer(&s, mode)
+                            return .cancelled
+                        }
+                        s.dirs[mode].waiter = c
+                        return nil
+                    }
+                    if let now { c.resume(returning: now) }
+                }
+            } onCancel: {
+                let c: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
+                    guard let w = s.dirs[mode].waiter else { return nil }
+                    s.dirs[mode].waiter = nil
+                    disarmTimer(&s, mode)
+                    return w
+                }
+                c?.resume(returning: .cancelled)
+            }
+            // Take the reference back unless the call is over.
+            let after: PollWake = state.withLock { s in
+                if s.closing { return .closed }
+                if wake == .ready || wake == .timeout {
+                    // A timeout is final only if the deadline (which may have moved) really passed.
+                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .timeout }
+                    s.refs += 1
+                    return .ready
+                }
+                return wake
+            }
+            wake = after
+        }
+        switch wake {
+        case .ready: return
+        case .closed: release(mode, heldRef: false); throw .closed
+        case .timeout: release(mode, heldRef: false); throw .timeout
+        case .cancelled: release(mode, heldRef: false); throw .cancelled
+        }
+    }
+
+    // MARK: - Deadlines
+
+    /// Sets the deadline of `mode` (nil: none). Applies to the parked call (which is woken or re-timed) and to
+    /// future calls. Go's `fd.pd.setDeadline` / runtime `poll_runtime_pollSetDeadline`.
+    func setDeadline(_ deadline: ContinuousClock.Instant?, _ mode: PollMode) throws(PollError) {
+        let waiter: UnsafeContinuation<PollWake, Never>? = try state.withLock { s throws(PollError) in
+            if s.closing { throw .closed }
+            s.dirs[mode].deadline = deadline
+            guard s.dirs[mode].waiter != nil else { return nil }
+            if let deadline {
+                if deadline <= ContinuousClock.now {
+                    let w = s.dirs[mode].waiter
+                    s.dirs[mode].waiter = nil
+                    disarmTimer(&s, mode)
+                    return w
+                }
+                armTimer(&s, mode, deadline)
+            } else {
+                disarmTimer(&s, mode)
+            }
+            return nil
+        }
+        waiter?.resume(returning: .timeout)
+    }
+
+    /// The deadline of `mode`.
+    func deadline(_ mode: PollMode) -> ContinuousClock.Instant? {
+        state.withLock { $0.dirs[mode].deadline }
+    }
+
+    // MARK: - Non-I/O use of the descriptor
+
+    /// Runs `body` with the descriptor referenced, so it cannot be closed underneath (Go's `fd.incref`).
+    func withDescriptor<R>(_ body: (Socket) throws(Errno) -> R) throws(PollError) -> R {
+        try state.withLock { s throws(PollError) in
+            if s.closing { throw .closed }
+            s.refs += 1
+        }
+        defer {
+            let closeNow = state.withLock { s in
+                s.refs -= 1
+                return takeCloseDuty(&s)
+            }
+            if closeNow { closeDescriptor() }
+        }
+        do {
+            return try body(socket)
+        } catch {
+            throw .errno(error)
+        }
+    }
+
+    var isClosed: Bool { state.withLock { $0.closing } }
+
+    // MARK: - Close
+
+    /// Marks the descriptor closed and wakes every parked call with `.closed`; the descriptor itself is closed
+    /// now if no system call is using it, else by the last one to leave. A second close throws `.closed`.
+    /// Go's `FD.Close` (which additionally waits for that last call; here the window is one system call).
+    func close() throws(PollError) {
+        var woken: [UnsafeContinuation<PollWake, Never>] = []
+        let closeNow: Bool = try state.withLock { s throws(PollError) in
+            if s.closing { throw .closed }
+            s.closing = true
+            for mode in [PollMode.read, .write] {
+                if let w = s.dirs[mode].waiter {
+                    woken.append(w)
+                    s.dirs[mode].waiter = nil
+                }
+                disarmTimer(&s, mode)
+                for entry in s.dirs[mode].lockWaiters { woken.append(entry.continuation) }
+                s.dirs[mode].lockWaiters.removeAll()
+            }
+            return takeCloseDuty(&s)
+        }
+        for w in woken { w.resume(returning: .closed) }
+        if closeNow { closeDescriptor() }
+    }
+
+    /// True exactly once: when the descriptor is closing and no system call uses it any more.
+    private func takeCloseDuty(_ s: inout State) -> Bool {
+        guard s.closing, s.refs == 0, !s.closed else { return false }
+        s.closed = true
+        return true
+    }
+
+    private func closeDescriptor() {
+        loop.deregister(socket.rawValue, self)
+        // close(2) is never retried: on Linux the descriptor is released even when it reports EINTR.
+        try? socket.close()
+    }
+}

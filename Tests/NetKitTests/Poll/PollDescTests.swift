@@ -1,0 +1,108 @@
+import Glibc
+import Testing
+@testable import NetKit
+
+/// Runs `body` and fails the test if it does not finish within `seconds` (a watchdog for every wait).
+func withWatchdog<T: Sendable>(
+    _ seconds: Double = 5, _ what: String = "operation",
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return nil
+        }
+        guard let first = try await group.next() else { throw WatchdogError(what: what) }
+        group.cancelAll()
+        guard let value = first else { throw WatchdogError(what: what) }
+        return value
+    }
+}
+
+struct WatchdogError: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "watchdog: \(what) did not finish in time" }
+}
+
+extension PollDesc {
+    /// Reads at most `max` bytes (test helper over `perform`, which calls its body synchronously per attempt).
+    func readBytes(_ max: Int) async throws(PollError) -> [UInt8] {
+        var buf = [UInt8](repeating: 0, count: max)
+        let n = try await perform(.read) { s throws(Errno) in
+            try buf.withUnsafeMutableBytes { p in Result { () throws(Errno) in try s.receive(into: p) } }.get()
+        }
+        return Array(buf[..<n])
+    }
+
+    func writeBytes(_ bytes: [UInt8]) async throws(PollError) {
+        _ = try await perform(.write) { s throws(Errno) in
+            try bytes.withUnsafeBytes { p in Result { () throws(Errno) in try s.send(p) } }.get()
+        }
+    }
+}
+
+@Suite("PollDesc")
+struct PollDescTests {
+    func pair() throws -> (PollDesc, PollDesc) {
+        let (a, b) = try Socket.pair(.unix, .stream, nonBlocking: true)
+        return (try PollDesc(socket: a), try PollDesc(socket: b))
+    }
+
+    @Test func readWakesOnData() async throws {
+        let (a, b) = try pair()
+        defer { try? a.close(); try? b.close() }
+        let reader = Task {
+            try await a.readBytes(16)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        try await b.writeBytes([1, 2, 3])
+        let got = try await withWatchdog { try await reader.value }
+        #expect(got == [1, 2, 3])
+    }
+
+    @Test func closeWakesParkedRead() async throws {
+        let (a, b) = try pair()
+        defer { try? b.close() }
+        let reader = Task { () -> PollError? in
+            do throws(PollError) {
+                _ = try await a.readBytes(16)
+                return nil
+            } catch { return error }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        try a.close()
+        let e = try await withWatchdog { await reader.value }
+        #expect(e == .closed)
+        #expect(throws: PollError.closed) { try a.close() }
+    }
+
+    @Test func deadlineTimesOutAndIsNotFatal() async throws {
+        let (a, b) = try pair()
+        defer { try? a.close(); try? b.close() }
+        try a.setDeadline(.now + .milliseconds(100), .read)
+        let start = ContinuousClock.now
+        let e = try await withWatchdog { () -> PollError? in
+            do throws(PollError) { _ = try await a.readBytes(16); return nil } catch { return error }
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(e == .timeout)
+        #expect(elapsed >= .milliseconds(50) && elapsed < .seconds(1))
+        try a.setDeadline(nil, .read)
+        try await b.writeBytes([9])
+        let n = try await withWatchdog { try await a.readBytes(16).count }
+        #expect(n == 1)
+    }
+
+    @Test func cancellationWakesParkedRead() async throws {
+        let (a, b) = try pair()
+        defer { try? a.close(); try? b.close() }
+        let reader = Task { () -> PollError? in
+            do throws(PollError) { _ = try await a.readBytes(16); return nil } catch { return error }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        reader.cancel()
+        let e = try await withWatchdog { await reader.value }
+        #expect(e == .cancelled)
+    }
+}
