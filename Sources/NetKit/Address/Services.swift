@@ -122,22 +122,22 @@ func asciiLowercased(_ s: String) -> String {
 }
 
 /// The contents of a small regular file (at most `limit` bytes; nil if missing, unreadable or larger).
+///
+/// The corresponding Go function is the unexported `net.open` with `(*file).readLine` (net/parse.go).
 private func readSmallFile(_ path: String, limit: Int) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { _ = close(fd) }
+    guard let fd = try? retryingOnInterrupt({ open(path, O_RDONLY | O_CLOEXEC) }) else { return nil }
+    defer { _ = try? valueOrErrno { close(fd) } }
     var contents: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 16 << 10)
     while contents.count <= limit {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n == 0 {
+        let count = chunk.withUnsafeMutableBytes { buffer in
+            try? retryingOnInterrupt { read(fd, buffer.baseAddress, buffer.count) }
+        }
+        guard let count else { return nil }
+        if count == 0 {
             return contents
         }
-        if n < 0 {
-            if errno == EINTR { continue }
-            return nil
-        }
-        contents += chunk[..<n]
+        contents += chunk[..<count]
     }
     return nil
 }
