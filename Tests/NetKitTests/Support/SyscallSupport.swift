@@ -1,5 +1,6 @@
 import Glibc
 import NetKit
+import Testing
 
 // Test support for layer 1 (Syscall): descriptor-leak accounting, loopback fixtures, and
 // running blocking code on a real pthread (never on Swift's cooperative pool).
@@ -153,3 +154,28 @@ func onPthread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         spawnPthread { continuation.resume(returning: body()) }
     }
 }
+
+// MARK: - Leak checks and waits
+
+/// Runs `body` with a fresh ``SocketLedger`` and records an issue for every descriptor it
+/// tracked that is still open afterwards.
+func expectNoLeaks(
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: (SocketLedger) throws -> Void
+) rethrows {
+    let ledger = SocketLedger()
+    defer {
+        let leaked = ledger.stillOpen()
+        #expect(leaked.isEmpty, "descriptors left open: \(leaked)", sourceLocation: sourceLocation)
+    }
+    try body(ledger)
+}
+
+/// Waits (bounded by `milliseconds`) until `socket` is writable or has an error; the
+/// watchdog for non-blocking connects. Returns whether it became ready.
+func waitUntilWritable(_ socket: Socket, milliseconds: Int32 = 5_000) -> Bool {
+    var descriptor = pollfd(fd: socket.rawValue, events: Int16(POLLOUT), revents: 0)
+    return poll(&descriptor, 1, milliseconds) == 1
+}
+
+/// The bytes of `text`.
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
