@@ -10,7 +10,8 @@
 public struct DNSError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, e.g. `"unknown port"` or `"no such host"`. The corresponding Go field is `DNSError.Err`.
     public var err: String
-    /// The name that was looked up (for ports: `network + "/" + service`). The corresponding Go field is `DNSError.Name`.
+    /// The name that was looked up (for ports: `network + "/" + service`).
+    /// The corresponding Go field is `DNSError.Name`.
     public var name: String
     /// The server that was asked, empty if none. The corresponding Go field is `DNSError.Server`.
     public var server: String

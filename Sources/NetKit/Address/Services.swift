@@ -118,7 +118,8 @@ private func leadingDecimal(_ bytes: ArraySlice<UInt8>) -> (value: Int, end: Int
 /// `s` with ASCII `A`–`Z` lowered; other bytes unchanged. The corresponding Go function is `net.lowerASCIIBytes`.
 func asciiLowercased(_ s: String) -> String {
     guard s.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return s }
-    return String(decoding: s.utf8.map { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) ? $0 + 32 : $0 }, as: UTF8.self)
+    let lowered = s.utf8.map { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) ? $0 + 32 : $0 }
+    return String(decoding: lowered, as: UTF8.self)
 }
 
 /// The contents of a small regular file (at most `limit` bytes; nil if missing, unreadable or larger).

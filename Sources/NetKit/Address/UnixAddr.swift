@@ -16,6 +16,9 @@ public struct UnixAddr: Addr, Hashable {
     public var net: String
 
     /// The longest name that fits in `sockaddr_un`: 107 bytes of path (plus its NUL), or `"@"` + 107 bytes.
+    ///
+    /// The corresponding C expression is `sizeof(((struct sockaddr_un *)0)->sun_path) - 1`; Go checks
+    /// `len(syscall.RawSockaddrUnix.Path)` in `(*syscall.SockaddrUnix).sockaddr`.
     public static let maxNameLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
     /// Creates an address. The corresponding Go expression is `&net.UnixAddr{Name: name, Net: net}`.
@@ -84,6 +87,23 @@ extension UnixAddr {
             throw AddrError(err: AddrError.unixPathTooLong, addr: name)
         }
     }
+}
+
+extension UnixAddr: SocketAddressConvertible {
+    /// Always `.unix`. The corresponding Go method is the unexported `(*net.UnixAddr).family`.
+    var family: Socket.Family { .unix }
+
+    /// Always `false`. The corresponding Go method is the unexported `(*net.UnixAddr).isWildcard`.
+    var isWildcard: Bool { false }
+
+    /// `socketAddress()`; a Unix address has one family only. The corresponding Go method is the unexported
+    /// `(*net.UnixAddr).sockaddr`.
+    func socketAddress(family _: Socket.Family?) throws(AddrError) -> SocketAddress {
+        try socketAddress()
+    }
+
+    /// The address itself. The corresponding Go method is the unexported `(*net.UnixAddr).toLocal`.
+    func toLocal(network _: String) -> UnixAddr { self }
 }
 
 extension AddrError {

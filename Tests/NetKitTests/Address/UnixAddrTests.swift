@@ -127,3 +127,15 @@ import Testing
         #expect(access(path, F_OK) == 0)
     }
 }
+
+extension UnixAddrTests {
+    @Test func socketAddressConvertible() throws {
+        let addr = UnixAddr(name: "@x", net: "unixgram")
+        #expect(addr.family == .unix && !addr.isWildcard)
+        #expect(try addr.socketAddress(family: .inet6) == addr.socketAddress())
+        #expect(addr.toLocal(network: "unixgram") == addr)
+        let endpoints: [any SocketAddressConvertible] = [addr, TCPAddr(), UDPAddr(ip: .ipv6Loopback), IPAddr()]
+        #expect(endpoints.map(\.family) == [.unix, .inet, .inet6, .inet])
+        #expect(endpoints.map(\.isWildcard) == [false, true, false, true])
+    }
+}
