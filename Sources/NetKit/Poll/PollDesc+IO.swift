@@ -32,29 +32,38 @@ extension PollDesc {
     /// went out before a failure. At least one system call is made, so an empty buffer sends an empty
     /// datagram on a datagram socket. Go's `FD.Write`.
     func write(_ buffer: UnsafeRawBufferPointer, written: inout Int) async throws(PollError) {
+        try await writeAll(count: buffer.count, written: &written) { s, offset throws(Errno) in
+            try s.send(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+        }
+    }
+
+    /// The loop behind `write`: `send(socket, offset)` writes the bytes from `offset` on and returns how many
+    /// it wrote; it is called synchronously on each attempt, so it may borrow a buffer (`withUnsafeBytes`)
+    /// that does not outlive a suspension.
+    func writeAll(
+        count: Int, written: inout Int, _ send: (Socket, Int) throws(Errno) -> Int
+    ) async throws(PollError) {
         written = 0
         try await begin(.write)
         repeat {
+            let n: Int
             do {
-                let rest = UnsafeRawBufferPointer(rebasing: buffer[written...])
-                let n = try socket.send(rest)
-                written += n
-                if n == 0 && !rest.isEmpty {
-                    end(.write)
-                    throw PollError.errno(.noBufferSpace)
-                }
-            } catch let error as Errno {
+                n = try send(socket, written)
+            } catch {
                 if error == .wouldBlock {
                     try await waitReady(.write)
-                } else {
-                    end(.write)
-                    throw .errno(error)
+                    continue
                 }
-            } catch {
-                // Only the no-progress case above.
-                throw error as! PollError
+                end(.write)
+                throw .errno(error)
             }
-        } while written < buffer.count
+            written += n
+            if n == 0 && written < count {
+                // A stream that accepts nothing without an error: Go's io.ErrUnexpectedEOF case.
+                end(.write)
+                throw .errno(.noBufferSpace)
+            }
+        } while written < count
         end(.write)
     }
 

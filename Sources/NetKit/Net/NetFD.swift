@@ -1,0 +1,162 @@
+import Glibc
+
+/// A network descriptor: the poller's descriptor plus what the network layer knows about it (network name,
+/// family, socket type, addresses). It turns poller failures into Go's `OpError`s and closes the descriptor
+/// when the last reference to it goes away without `close()` (Go attaches a finalizer to `netFD` for that).
+///
+/// The corresponding Go type is `net.netFD`.
+final class NetFD: Sendable {
+    let pd: PollDesc
+    let net: String
+    let family: Socket.Family
+    let kind: Socket.Kind
+    let laddr: (any Addr)?
+    let raddr: (any Addr)?
+
+    init(pd: PollDesc, net: String, family: Socket.Family, kind: Socket.Kind, laddr: (any Addr)?, raddr: (any Addr)?) {
+        self.pd = pd
+        self.net = net
+        self.family = family
+        self.kind = kind
+        self.laddr = laddr
+        self.raddr = raddr
+    }
+
+    deinit {
+        // Dropped without close(): close exactly once (a no-op after an explicit close).
+        try? pd.close()
+    }
+
+    var socket: Socket { pd.socket }
+
+    /// Zero-byte reads are EOF on stream sockets only (Go's `fd.eofError` / `ZeroReadIsEOF`).
+    var zeroReadIsEOF: Bool { kind != .datagram && kind != .raw }
+
+    // MARK: - Errors
+
+    func opError(_ op: String, _ error: PollError, syscall: String) -> any Error {
+        let err = error.goError(syscall: syscall)
+        if err is CancellationError { return err }
+        switch op {
+        case "accept", "set":
+            return OpError(op: op, net: net, source: nil, addr: laddr, err: err)
+        default:
+            return OpError(op: op, net: net, source: laddr, addr: raddr, err: err)
+        }
+    }
+
+    // MARK: - Reads
+
+    /// One read; `IOError.eof` for an orderly end of a stream. Go's `netFD.Read` + `conn.Read`.
+    @inline(__always)
+    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+        if buffer.isEmpty { return 0 }
+        let n: Int
+        do {
+            n = try await pd.read(into: buffer)
+        } catch {
+            throw opError("read", error, syscall: "read")
+        }
+        if n == 0 && zeroReadIsEOF { throw IOError.eof }
+        return n
+    }
+
+    /// One read into the start of `buffer`, borrowing its storage for each attempt only.
+    @inline(__always)
+    func read(into buffer: inout [UInt8]) async throws -> Int {
+        if buffer.isEmpty { return 0 }
+        let n: Int
+        do {
+            n = try await pd.perform(.read) { s throws(Errno) in
+                try buffer.withUnsafeMutableBytes { p in Result { () throws(Errno) in try s.receive(into: p) } }.get()
+            }
+        } catch {
+            throw opError("read", error, syscall: "read")
+        }
+        if n == 0 && zeroReadIsEOF { throw IOError.eof }
+        return n
+    }
+
+    // MARK: - Writes
+
+    /// Writes everything or throws. Go's `netFD.Write` + `conn.Write`.
+    @inline(__always)
+    func writeAll(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+        var written = 0
+        do {
+            try await pd.write(buffer, written: &written)
+        } catch {
+            throw opError("write", error, syscall: "write")
+        }
+        return written
+    }
+
+    /// Writes all of `bytes` or throws, borrowing the array's storage for each attempt only.
+    func writeAll(_ bytes: [UInt8]) async throws {
+        var written = 0
+        do {
+            try await pd.writeAll(count: bytes.count, written: &written) { s, offset throws(Errno) in
+                try bytes.withUnsafeBytes { p in
+                    Result { () throws(Errno) in try s.send(UnsafeRawBufferPointer(rebasing: p[offset...])) }
+                }.get()
+            }
+        } catch {
+            throw opError("write", error, syscall: "write")
+        }
+    }
+
+    // MARK: - Close, shutdown, deadlines, options
+
+    func close() throws {
+        do {
+            try pd.close()
+        } catch {
+            throw opError("close", error, syscall: "close")
+        }
+    }
+
+    /// shutdown(2); Go's `netFD.closeRead`/`closeWrite` (errors use op "close").
+    func shutdown(_ how: Socket.ShutdownHow) throws {
+        do {
+            try pd.withDescriptor { s throws(Errno) in try s.shutdown(how) }
+        } catch {
+            throw opError("close", error, syscall: "shutdown")
+        }
+    }
+
+    func setDeadline(_ deadline: ContinuousClock.Instant?, read: Bool, write: Bool) throws {
+        do {
+            if read { try pd.setDeadline(deadline, .read) }
+            if write { try pd.setDeadline(deadline, .write) }
+        } catch {
+            throw opError("set", error, syscall: "setsockopt")
+        }
+    }
+
+    /// Runs a socket-option call with the descriptor referenced; errors become `OpError{op: "set"}`.
+    func setOption(_ body: (Socket) throws(Errno) -> Void) throws {
+        do {
+            try pd.withDescriptor(body)
+        } catch {
+            throw opError("set", error, syscall: "setsockopt")
+        }
+    }
+}
+
+/// A connection type backed by a `NetFD` (every NetKit socket type): gives the generic helpers the
+/// copy-free paths and the loop a connection's tasks should prefer.
+protocol NetFDBacked: Sendable {
+    var netFD: NetFD { get }
+}
+
+extension Conn {
+    /// The executor of the event loop that polls this connection, if it is one of NetKit's sockets.
+    ///
+    /// A task created with `Task(executorPreference: conn.preferredExecutor) { … }` runs on the loop's thread,
+    /// so when the socket becomes ready the task is resumed right there, without a thread hop — the fastest
+    /// way to serve a connection. (A task on the global executor works just as well, with one hop per wake-up.)
+    /// A Swift-only addition; Go's scheduler does this implicitly.
+    public var preferredExecutor: (any TaskExecutor)? {
+        (self as? any NetFDBacked)?.netFD.pd.loop
+    }
+}
