@@ -200,10 +200,22 @@ public struct Dialer: Sendable {
     /// Go's `dialSingle` for TCP: a socket, the control hook, bind, connect; retried when the kernel made a
     /// self-connection (Go's `selfConnect`) or spuriously reported `EADDRNOTAVAIL`.
     func dialSingle(network: String, raddr: any Addr, deadline: ContinuousClock.Instant?) async throws -> any Conn {
-        guard var ra = raddr as? TCPAddr else {
+        switch raddr {
+        case let ra as TCPAddr:
+            return try await dialTCPSingle(network: network, raddr: ra, deadline: deadline)
+        case let ra as UDPAddr:
+            return try await dialUDPSingle(network: network, laddr: localAddr as? UDPAddr, raddr: ra, deadline: deadline)
+        case let ra as UnixAddr:
+            return try await dialUnixSingle(network: network, laddr: localAddr as? UnixAddr, raddr: ra, deadline: deadline)
+        default:
             throw OpError(op: "dial", net: network, source: localAddr, addr: raddr,
                           err: AddrError(err: "unexpected address type", addr: raddr.description))
         }
+    }
+
+    /// Go's `sysDialer.dialTCP`.
+    func dialTCPSingle(network: String, raddr: TCPAddr, deadline: ContinuousClock.Instant?) async throws -> TCPConn {
+        var ra = raddr
         let la = localAddr as? TCPAddr
         if ra.isWildcard { ra = ra.toLocal(network: network) }
         var attempt = 0
@@ -349,6 +361,5 @@ public func dialTCP(_ network: String, laddr: TCPAddr? = nil, raddr: TCPAddr) as
     default:
         throw OpError(op: "dial", net: network, source: laddr, addr: raddr, err: UnknownNetworkError(network))
     }
-    let conn = try await Dialer(localAddr: laddr).dialSingle(network: network, raddr: raddr, deadline: nil)
-    return conn as! TCPConn
+    return try await Dialer(localAddr: laddr).dialTCPSingle(network: network, raddr: raddr, deadline: nil)
 }

@@ -51,17 +51,37 @@ public struct ListenConfig: Sendable {
         switch la {
         case let tcp as TCPAddr:
             return try listenTCP(network: network, laddr: tcp)
+        case let unix as UnixAddr where network == "unix" || network == "unixpacket":
+            return try listenUnix(network: network, laddr: unix)
         default:
-            if let hook = ListenConfig.listenOther {
-                return try hook(self, network, address, la)
-            }
             throw OpError(op: "listen", net: network, source: nil, addr: la,
                           err: AddrError(err: "unexpected address type", addr: address))
         }
     }
 
-    /// Where Unix-socket listeners plug in (set by the Unix socket layer).
-    nonisolated(unsafe) static var listenOther: (@Sendable (ListenConfig, String, String, any Addr) throws -> any Listener)?
+    /// Announces on the local network address for packets: "udp", "udp4", "udp6", "unixgram".
+    ///
+    /// The corresponding Go method is `ListenConfig.ListenPacket`.
+    public func listenPacket(_ network: String, _ address: String) async throws -> any PacketConn {
+        let addrs: [any Addr]
+        do {
+            addrs = try await resolveAddrList(op: "listen", network: network, address: address, hint: nil, deadline: nil)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw OpError(op: "listen", net: network, source: nil, addr: nil, err: error)
+        }
+        let la = addrs.first { a in ((a as? UDPAddr).map { isIPv4Like($0.ip) }) ?? false } ?? addrs[0]
+        switch la {
+        case let udp as UDPAddr:
+            return try listenUDP(network: network, laddr: udp)
+        case let unix as UnixAddr where network == "unixgram":
+            return try listenUnixgram(network: network, laddr: unix)
+        default:
+            throw OpError(op: "listen", net: network, source: nil, addr: la,
+                          err: AddrError(err: "unexpected address type", addr: address))
+        }
+    }
 
     /// Go's `sysListener.listenTCP`: a socket with `SO_REUSEADDR`, the control hook, bind, listen.
     func listenTCP(network: String, laddr: TCPAddr) throws -> TCPListener {
@@ -102,6 +122,13 @@ public struct ListenConfig: Sendable {
 /// `let ln = try await listen("tcp", "127.0.0.1:0")`. The corresponding Go function is `net.Listen`.
 public func listen(_ network: String, _ address: String) async throws -> any Listener {
     try await ListenConfig().listen(network, address)
+}
+
+/// Announces on the local network address for packets with a default `ListenConfig`.
+///
+/// `let pc = try await listenPacket("udp", "127.0.0.1:0")`. The corresponding Go function is `net.ListenPacket`.
+public func listenPacket(_ network: String, _ address: String) async throws -> any PacketConn {
+    try await ListenConfig().listenPacket(network, address)
 }
 
 /// Listens on a TCP address without name resolution (nil or an invalid IP: all addresses; port 0: any).
