@@ -1,3 +1,4 @@
+import CNetKit
 import Glibc
 
 /// A raw socket address: a `sockaddr_storage` and the number of its bytes in use.
