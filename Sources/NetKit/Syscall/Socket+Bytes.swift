@@ -11,7 +11,7 @@ extension Socket {
     ///   - bytes: The bytes to send.
     ///   - flags: `MSG_*` flags; 0 by default.
     /// - Returns: The number of bytes sent, which on a stream may be less than `bytes.count`.
-    /// - Throws: ``Errno``, as ``send(_:flags:)-(UnsafeRawBufferPointer,_)``.
+    /// - Throws: ``Errno``, as the raw-buffer `send(_:flags:)`.
     ///
     /// The corresponding C function is `send(2)`.
     public func send(_ bytes: [UInt8], flags: Int32 = 0) throws(Errno) -> Int {

@@ -115,7 +115,7 @@ extension Socket {
         get throws(Errno) {
             var address = SocketAddress()
             _ = try address.withUnsafeMutableSockaddr { pointer, length throws(Errno) in
-                try retryingOnInterrupt { getsockname(rawValue, pointer, length) }
+                try retryingOnInterrupt { Glibc.getsockname(rawValue, pointer, length) }
             }
             return address
         }
@@ -130,7 +130,7 @@ extension Socket {
         get throws(Errno) {
             var address = SocketAddress()
             _ = try address.withUnsafeMutableSockaddr { pointer, length throws(Errno) in
-                try retryingOnInterrupt { getpeername(rawValue, pointer, length) }
+                try retryingOnInterrupt { Glibc.getpeername(rawValue, pointer, length) }
             }
             return address
         }

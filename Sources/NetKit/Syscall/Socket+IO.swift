@@ -60,7 +60,7 @@ extension Socket {
     public func send(_ buffer: UnsafeRawBufferPointer, to address: SocketAddress, flags: Int32 = 0) throws(Errno) -> Int {
         try address.withUnsafeSockaddr { pointer, length throws(Errno) in
             try retryingOnInterrupt {
-                sendto(rawValue, buffer.baseAddress, buffer.count, flags | NK_MSG_NOSIGNAL, pointer, length)
+                Glibc.sendto(rawValue, buffer.baseAddress, buffer.count, flags | NK_MSG_NOSIGNAL, pointer, length)
             }
         }
     }
@@ -81,7 +81,7 @@ extension Socket {
     ) throws(Errno) -> (count: Int, from: SocketAddress) {
         var from = SocketAddress()
         let count = try from.withUnsafeMutableSockaddr { pointer, length throws(Errno) in
-            try retryingOnInterrupt { recvfrom(rawValue, buffer.baseAddress, buffer.count, flags, pointer, length) }
+            try retryingOnInterrupt { Glibc.recvfrom(rawValue, buffer.baseAddress, buffer.count, flags, pointer, length) }
         }
         return (count, from)
     }

@@ -68,12 +68,12 @@ extension Socket {
         message.msg_control = control.count == 0 ? nil : UnsafeMutableRawPointer(mutating: control.baseAddress)
         message.msg_controllen = control.count
         guard let address else {
-            return try retryingOnInterrupt { sendmsg(rawValue, &message, flags | NK_MSG_NOSIGNAL) }
+            return try retryingOnInterrupt { Glibc.sendmsg(rawValue, &message, flags | NK_MSG_NOSIGNAL) }
         }
         return try address.withUnsafeSockaddr { pointer, length throws(Errno) in
             message.msg_name = UnsafeMutableRawPointer(mutating: pointer)
             message.msg_namelen = length
-            return try retryingOnInterrupt { sendmsg(rawValue, &message, flags | NK_MSG_NOSIGNAL) }
+            return try retryingOnInterrupt { Glibc.sendmsg(rawValue, &message, flags | NK_MSG_NOSIGNAL) }
         }
     }
 
@@ -108,7 +108,7 @@ extension Socket {
             message.msg_name = UnsafeMutableRawPointer(pointer)
             message.msg_namelen = length.pointee
             defer { length.pointee = message.msg_namelen }
-            return try retryingOnInterrupt { recvmsg(rawValue, &message, flags | NK_MSG_CMSG_CLOEXEC) }
+            return try retryingOnInterrupt { Glibc.recvmsg(rawValue, &message, flags | NK_MSG_CMSG_CLOEXEC) }
         }
         return ReceivedMessage(count: count, controlCount: message.msg_controllen, flags: message.msg_flags, from: from)
     }

@@ -109,6 +109,9 @@ extension Socket {
 
     /// A protocol number: the third argument of `socket(2)`.
     ///
+    /// Usually written as a member (`.tcp`); when naming the type, use backticks,
+    /// `` Socket.`Protocol` ``, because `Socket.Protocol` alone means a metatype in Swift.
+    ///
     /// The corresponding C constants are `0`, `IPPROTO_TCP` and `IPPROTO_UDP`.
     @frozen
     public struct `Protocol`: RawRepresentable, Hashable, Sendable {
