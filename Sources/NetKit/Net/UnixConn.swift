@@ -232,7 +232,6 @@ extension UnixConn {
 
     /// A sender's address, nil for an unnamed socket or none at all (Go: a nil `*UnixAddr`).
     func namedUnixAddr(_ sa: SocketAddress) -> UnixAddr? {
-        guard let a = UnixAddr(sa, net: addrNetwork), !a.name.isEmpty else { return nil }
-        return a
+        kernelUnixAddr(sa, network: addrNetwork)
     }
 }

@@ -53,7 +53,7 @@ public final class UnixListener: Listener, NetFDBacked {
         }
         let local = try? socket.localAddress
         let fd = NetFD(pd: pd, net: netFD.net, family: .unix, kind: netFD.kind,
-                       laddr: local.flatMap { UnixAddr($0, net: netFD.net) } ?? netFD.laddr,
+                       laddr: kernelUnixAddr(local, network: netFD.net) ?? netFD.laddr,
                        raddr: kernelUnixAddr(peer, network: netFD.net))
         // Go's netFD.accept does not mark accepted sockets connected.
         return UnixConn(fd: fd, isConnected: false)

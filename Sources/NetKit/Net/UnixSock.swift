@@ -24,9 +24,13 @@ func unixNetwork(_ kind: Socket.Kind) -> String {
 }
 
 /// A Unix address the kernel reported (getsockname, getpeername, accept, recvfrom) as a `UnixAddr` of
-/// `network`; an unnamed socket gives the empty name.
-func kernelUnixAddr(_ sa: SocketAddress?, network: String) -> UnixAddr {
-    sa.flatMap { UnixAddr($0, net: network) } ?? UnixAddr(name: "", net: network)
+/// `network`, or nil for an unnamed socket (or none).
+///
+/// A connection keeps nil for an unnamed end, so that its errors read `read unix /tmp/s.sock: …` rather
+/// than Go's `read unix /tmp/s.sock->@: …`; its `localAddr`/`remoteAddr` show the empty name.
+func kernelUnixAddr(_ sa: SocketAddress?, network: String) -> UnixAddr? {
+    guard let sa, let addr = UnixAddr(sa, net: network), !addr.name.isEmpty else { return nil }
+    return addr
 }
 
 // MARK: - Dial
@@ -113,7 +117,7 @@ extension Dialer {
             let fd = NetFD(
                 pd: pd, net: network, family: .unix, kind: kind,
                 laddr: kernelUnixAddr(local, network: network),
-                raddr: ra.map { r in peer.flatMap { UnixAddr($0, net: network) } ?? r })
+                raddr: ra.map { r in kernelUnixAddr(peer, network: network) ?? r })
             return UnixConn(fd: fd, isConnected: ra != nil)
         } catch {
             try? pd.close()
@@ -182,7 +186,7 @@ extension ListenConfig {
             try pd.syscall("listen") { s throws(Errno) in try s.listen(backlog: backlog) }
             let bound = try? pd.withDescriptor { s throws(Errno) in try s.localAddress }
             let fd = NetFD(pd: pd, net: network, family: .unix, kind: kind,
-                           laddr: bound.flatMap { UnixAddr($0, net: network) } ?? laddr, raddr: nil)
+                           laddr: kernelUnixAddr(bound, network: network) ?? laddr, raddr: nil)
             return UnixListener(fd: fd, file: file)
         } catch {
             try? pd.close()
@@ -208,7 +212,7 @@ extension ListenConfig {
             try pd.syscall("bind") { s throws(Errno) in try s.bind(lsa) }
             let bound = try? pd.withDescriptor { s throws(Errno) in try s.localAddress }
             let fd = NetFD(pd: pd, net: network, family: .unix, kind: .datagram,
-                           laddr: bound.flatMap { UnixAddr($0, net: network) } ?? laddr, raddr: nil)
+                           laddr: kernelUnixAddr(bound, network: network) ?? laddr, raddr: nil)
             return UnixConn(fd: fd, isConnected: false)
         } catch {
             try? pd.close()
