@@ -173,7 +173,7 @@ extension UnixConn {
                 n = try await netFD.pd.writeMsg(buffer, control: oob, to: sa)
             }
         } catch {
-            throw writeError(addr, error.goError(syscall: "sendmsg"))
+            throw writeError(addr ?? (netFD.raddr as? UnixAddr), error.goError(syscall: "sendmsg"))
         }
         return (n, oob.count)
     }
@@ -197,7 +197,7 @@ extension UnixConn {
                 }.get()
             }
         } catch {
-            throw writeError(addr, error.goError(syscall: "sendmsg"))
+            throw writeError(addr ?? (netFD.raddr as? UnixAddr), error.goError(syscall: "sendmsg"))
         }
         return (useDummy ? 0 : n, oob.count)
     }
