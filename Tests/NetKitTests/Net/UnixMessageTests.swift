@@ -163,8 +163,8 @@ struct UnixMessageTests {
     func badDescriptor() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("ebadf"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        let (fd, _) = try Self.filledPipe("x")
-        close(fd)
+        // A number no descriptor has (a just-closed one could be reused by a test running in parallel).
+        let fd: Int32 = 999_999
         let error = await unixError { try await c.writeMsgUnix(Array("x".utf8), oob: ControlMessage.unixRights([fd]).encoded()) }
         #expect(unixErrno(error) == .badFileDescriptor)
         #expect((error as? OpError)?.description == "write unix \(ln.addr.description): sendmsg: bad file descriptor")
