@@ -34,15 +34,17 @@ struct PerMode<Value> {
     var read: Value
     var write: Value
     init(_ both: Value) { read = both; write = both }
+    // `_modify` yields the stored field in place: a get/set pair would copy a `Direction` (and retain its
+    // array) on every `s.dirs[mode].ready = true`.
     @inline(__always)
     subscript(_ raw: Int) -> Value {
         get { raw == 0 ? read : write }
-        set { if raw == 0 { read = newValue } else { write = newValue } }
+        _modify { if raw == 0 { yield &read } else { yield &write } }
     }
     @inline(__always)
     subscript(_ mode: PollMode) -> Value {
         get { mode == .read ? read : write }
-        set { if mode == .read { read = newValue } else { write = newValue } }
+        _modify { if mode == .read { yield &read } else { yield &write } }
     }
 }
 
