@@ -15,18 +15,18 @@ public protocol Conn: AnyObject, Sendable {
     ///
     /// Returns 0 at once for an empty buffer. Throws `IOError.eof` when the peer closed its side.
     /// The corresponding Go method is `Conn.Read`.
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int
+nonisolated(nonsending)     func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int
 
     /// Writes all of `buffer` or throws; returns `buffer.count`.
     ///
     /// The corresponding Go method is `Conn.Write` (which also writes everything or fails).
     @discardableResult
-    func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int
+nonisolated(nonsending)     func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int
 
     /// Reads at most `buffer.count` bytes into the start of `buffer` without copying, and returns the count.
     ///
     /// The `[UInt8]` form of `read(into:)`.
-    func read(into buffer: inout [UInt8]) async throws -> Int
+nonisolated(nonsending)     func read(into buffer: inout [UInt8]) async throws -> Int
 
     /// Closes the connection. Parked reads and writes in other tasks fail at once with `ClosedError`;
     /// a second `close` throws `ClosedError`.

@@ -38,12 +38,12 @@ struct PerMode<Value> {
     // array) on every `s.dirs[mode].ready = true`.
     @inline(__always)
     subscript(_ raw: Int) -> Value {
-        get { raw == 0 ? read : write }
+        _read { if raw == 0 { yield read } else { yield write } }
         _modify { if raw == 0 { yield &read } else { yield &write } }
     }
     @inline(__always)
     subscript(_ mode: PollMode) -> Value {
-        get { mode == .read ? read : write }
+        _read { if mode == .read { yield read } else { yield write } }
         _modify { if mode == .read { yield &read } else { yield &write } }
     }
 }
@@ -75,7 +75,7 @@ final class PollDesc: @unchecked Sendable {
         /// An edge arrived that no parked call consumed.
         var ready = false
         var waiter: UnsafeContinuation<PollWake, Never>? = nil
-        var deadline: ContinuousClock.Instant? = nil
+        var deadline: MonoTime? = nil
         var timerArmed = false
         /// An operation of this direction is in progress (Go's fdMutex read/write lock).
         var locked = false
@@ -129,7 +129,7 @@ final class PollDesc: @unchecked Sendable {
 
     /// The loop's timer for `mode` expired: time out the parked call if its deadline has really passed (it may
     /// have been moved, or the call may have been resumed and a new one parked, since the timer was popped).
-    func timerFired(_ mode: PollMode, now: ContinuousClock.Instant) {
+    func timerFired(_ mode: PollMode, now: MonoTime) {
         let waiter: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
             s.dirs[mode].timerArmed = false
             guard let w = s.dirs[mode].waiter, let deadline = s.dirs[mode].deadline, deadline <= now else {
@@ -145,7 +145,7 @@ final class PollDesc: @unchecked Sendable {
         waiter?.resume(returning: .timeout)
     }
 
-    private func armTimer(_ s: inout State, _ mode: PollMode, _ deadline: ContinuousClock.Instant) {
+    private func armTimer(_ s: inout State, _ mode: PollMode, _ deadline: MonoTime) {
         s.dirs[mode].timerArmed = true
         loop.timers.withLock { $0.schedule(self, mode, at: deadline) }
         loop.timerArmed(at: deadline)
@@ -163,12 +163,12 @@ final class PollDesc: @unchecked Sendable {
     /// the same direction is in progress), checks closing, the deadline and cancellation, and takes a
     /// reference for the system call that follows. Go's `fd.readLock()` + `fd.pd.prepareRead()`.
     @inline(__always)
-    func begin(_ mode: PollMode) async throws(PollError) {
+    nonisolated(nonsending) func begin(_ mode: PollMode) async throws(PollError) {
         if Task.isCancelled { throw .cancelled }
         let fast: PollError?? = state.withLock { s -> PollError?? in
             if s.closing { return .some(.closed) }
             if s.dirs[mode].locked { return .none }
-            if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .some(.timeout) }
+            if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
             s.dirs[mode].locked = true
             s.refs += 1
             return .some(nil)
@@ -181,14 +181,14 @@ final class PollDesc: @unchecked Sendable {
     }
 
     /// Slow path of `begin`: the direction is locked by another operation; queue for it.
-    private func beginSlow(_ mode: PollMode) async throws(PollError) {
+    nonisolated(nonsending) private func beginSlow(_ mode: PollMode) async throws(PollError) {
         while true {
             // Fast re-check; the lock may have been released meanwhile.
             var newID: UInt64 = 0
             let immediate: PollError?? = state.withLock { s in
                 if s.closing { return .some(.closed) }
                 if !s.dirs[mode].locked {
-                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .some(.timeout) }
+                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
                     s.dirs[mode].locked = true
                     s.refs += 1
                     return .some(nil)
@@ -231,7 +231,7 @@ final class PollDesc: @unchecked Sendable {
                     if s.closing {
                         return .some(.closed)
                     }
-                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now {
+                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now {
                         return .some(.timeout)
                     }
                     s.refs += 1
@@ -275,7 +275,7 @@ final class PollDesc: @unchecked Sendable {
     /// Waits until the descriptor may be ready in `mode` after a system call returned `EAGAIN`. The caller
     /// holds the direction's lock and a reference; the reference is dropped while parked and taken back before
     /// returning. On error the direction's lock is released too (the operation is over).
-    func waitReady(_ mode: PollMode) async throws(PollError) {
+    nonisolated(nonsending) func waitReady(_ mode: PollMode) async throws(PollError) {
         // Fast path: an edge arrived since the system call: retry at once.
         let first: PollWake? = state.withLock { s in
             if s.dirs[mode].ready {
@@ -300,7 +300,7 @@ final class PollDesc: @unchecked Sendable {
                             return .ready
                         }
                         if let deadline = s.dirs[mode].deadline {
-                            if deadline <= ContinuousClock.now { return .timeout }
+                            if deadline <= MonoTime.now { return .timeout }
                             armTimer(&s, mode, deadline)
                         }
                         if Task.isCancelled {
@@ -326,7 +326,7 @@ final class PollDesc: @unchecked Sendable {
                 if s.closing { return .closed }
                 if wake == .ready || wake == .timeout {
                     // A timeout is final only if the deadline (which may have moved) really passed.
-                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .timeout }
+                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .timeout }
                     s.refs += 1
                     return .ready
                 }
@@ -346,13 +346,14 @@ final class PollDesc: @unchecked Sendable {
 
     /// Sets the deadline of `mode` (nil: none). Applies to the parked call (which is woken or re-timed) and to
     /// future calls. Go's `fd.pd.setDeadline` / runtime `poll_runtime_pollSetDeadline`.
-    func setDeadline(_ deadline: ContinuousClock.Instant?, _ mode: PollMode) throws(PollError) {
+    func setDeadline(_ instant: ContinuousClock.Instant?, _ mode: PollMode) throws(PollError) {
+        let deadline = instant.map(MonoTime.init)
         let waiter: UnsafeContinuation<PollWake, Never>? = try state.withLock { s throws(PollError) in
             if s.closing { throw .closed }
             s.dirs[mode].deadline = deadline
             guard s.dirs[mode].waiter != nil else { return nil }
             if let deadline {
-                if deadline <= ContinuousClock.now {
+                if deadline <= MonoTime.now {
                     let w = s.dirs[mode].waiter
                     s.dirs[mode].waiter = nil
                     disarmTimer(&s, mode)
@@ -369,7 +370,7 @@ final class PollDesc: @unchecked Sendable {
 
     /// The deadline of `mode`.
     func deadline(_ mode: PollMode) -> ContinuousClock.Instant? {
-        state.withLock { $0.dirs[mode].deadline }
+        state.withLock { $0.dirs[mode].deadline }?.instant
     }
 
     // MARK: - Non-I/O use of the descriptor
