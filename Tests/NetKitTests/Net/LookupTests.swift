@@ -176,7 +176,7 @@ private enum HostsFile {
         let result = try await withWatchdog { await task.result }
         let elapsed = ContinuousClock.now - cancelledAt
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(elapsed < .milliseconds(100), "cancellation took \(elapsed)")
+        #expect(elapsed < .milliseconds(500), "cancellation took \(elapsed)")
     }
 
     @Test func alreadyCancelledTaskDoesNotRunTheJob() async throws {
@@ -220,7 +220,7 @@ private enum HostsFile {
                 }
             }
         }
-        #expect(ContinuousClock.now - start < .milliseconds(50))
+        #expect(ContinuousClock.now - start < .milliseconds(500))
         try await Task.sleep(for: .milliseconds(20))
         #expect(!probe.hasStarted)
     }
@@ -449,7 +449,7 @@ private enum HostsFile {
         let error = await #expect(throws: DNSError.self) {
             try await withWatchdog { try await lookupHost("localhost", deadline: start - .milliseconds(1)) }
         }
-        #expect(ContinuousClock.now - start < .milliseconds(50))
+        #expect(ContinuousClock.now - start < .milliseconds(500))
         #expect(error?.description == "lookup localhost: i/o timeout")
         #expect(error?.isTimeout == true)
         #expect(error?.isTemporary == true)  // Go's errTimeout is temporary too
