@@ -53,7 +53,7 @@ final class NetFD: Sendable {
         if buffer.isEmpty { return 0 }
         let n: Int
         do {
-            n = try await pd.read(into: buffer)
+            n = try await pd.read(into: buffer, stream: zeroReadIsEOF)
         } catch {
             throw opError("read", error, syscall: "read")
         }
@@ -67,7 +67,8 @@ final class NetFD: Sendable {
         if buffer.isEmpty { return 0 }
         let n: Int
         do {
-            n = try await pd.perform(.read) { s throws(Errno) in
+            let count = buffer.count
+            n = try await pd.readStream(count: count, stream: zeroReadIsEOF) { s throws(Errno) in
                 try buffer.withUnsafeMutableBytes { p in Result { () throws(Errno) in try s.receive(into: p) } }.get()
             }
         } catch {

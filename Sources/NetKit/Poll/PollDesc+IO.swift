@@ -23,9 +23,34 @@ extension PollDesc {
     }
 
     /// One `recv(2)` of at most `buffer.count` bytes (0 means orderly EOF on a stream socket).
-    /// Go's `FD.Read`.
-    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws(PollError) -> Int {
-        try await perform(.read) { s throws(Errno) in try s.receive(into: buffer) }
+    /// `stream` enables the drained hint, which is only valid for byte streams (a short datagram says nothing
+    /// about the queue behind it). Go's `FD.Read`.
+    nonisolated(nonsending) func read(
+        into buffer: UnsafeMutableRawBufferPointer, stream: Bool = true
+    ) async throws(PollError) -> Int {
+        try await readStream(count: buffer.count, stream: stream) { s throws(Errno) in try s.receive(into: buffer) }
+    }
+
+    /// A stream read (`body` reads at most `count` bytes): like `perform(.read)`, but a read that comes back
+    /// short marks the socket drained, so the next read parks without first paying for an `EAGAIN`.
+    @inline(__always)
+    nonisolated(nonsending) func readStream(
+        count: Int, stream: Bool = true, _ body: (Socket) throws(Errno) -> Int
+    ) async throws(PollError) -> Int {
+        var mustWait = try await begin(.read, useDrainedHint: stream)
+        while true {
+            if mustWait { try await waitReady(.read) }
+            do {
+                let n = try body(socket)
+                end(.read, drained: stream && n > 0 && n < count)
+                return n
+            } catch .wouldBlock {
+                mustWait = true
+            } catch {
+                end(.read)
+                throw .errno(error)
+            }
+        }
     }
 
     /// Writes all of `buffer`, looping over partial writes and waits, or fails; `written` tells how much

@@ -74,6 +74,11 @@ final class PollDesc: @unchecked Sendable {
     private struct Direction {
         /// An edge arrived that no parked call consumed.
         var ready = false
+        /// The last stream read returned less than it asked for, so the socket is probably empty: the next read
+        /// may park at once (unless `ready`) instead of spending a system call on `EAGAIN`. Safe because with
+        /// edge-triggered epoll every byte that arrives after that read produces an event that sets `ready` or
+        /// wakes the parked reader.
+        var drained = false
         var waiter: UnsafeContinuation<PollWake, Never>? = nil
         var deadline: MonoTime? = nil
         var timerArmed = false
@@ -164,18 +169,28 @@ final class PollDesc: @unchecked Sendable {
     /// reference for the system call that follows. Go's `fd.readLock()` + `fd.pd.prepareRead()`.
     @inline(__always)
     nonisolated(nonsending) func begin(_ mode: PollMode) async throws(PollError) {
+        _ = try await begin(mode, useDrainedHint: false)
+    }
+
+    /// `begin`, and whether the caller should wait for readiness before its first system call (the socket was
+    /// left drained by the previous read and no edge has arrived since).
+    @inline(__always)
+    nonisolated(nonsending) func begin(_ mode: PollMode, useDrainedHint: Bool) async throws(PollError) -> Bool {
         if Task.isCancelled { throw .cancelled }
+        var waitFirst = false
         let fast: PollError?? = state.withLock { s -> PollError?? in
             if s.closing { return .some(.closed) }
             if s.dirs[mode].locked { return .none }
             if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
             s.dirs[mode].locked = true
             s.refs += 1
+            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready
+            s.dirs[mode].drained = false
             return .some(nil)
         }
         switch fast {
-        case .none: try await beginSlow(mode)
-        case .some(.none): return
+        case .none: try await beginSlow(mode); return false
+        case .some(.none): return waitFirst
         case .some(.some(let error)): throw error
         }
     }
@@ -252,14 +267,15 @@ final class PollDesc: @unchecked Sendable {
     /// Ends an operation: drops the reference (closing the descriptor if it was the last one of a closed
     /// descriptor) and releases the direction's lock, handing it to the next queued operation.
     @inline(__always)
-    func end(_ mode: PollMode) {
-        release(mode, heldRef: true)
+    func end(_ mode: PollMode, drained: Bool = false) {
+        release(mode, heldRef: true, drained: drained)
     }
 
-    private func release(_ mode: PollMode, heldRef: Bool) {
+    private func release(_ mode: PollMode, heldRef: Bool, drained: Bool = false) {
         var next: UnsafeContinuation<PollWake, Never>? = nil
         let closeNow: Bool = state.withLock { s in
             if heldRef { s.refs -= 1 }
+            s.dirs[mode].drained = drained
             if !s.dirs[mode].lockWaiters.isEmpty {
                 // Hand the lock over directly (it stays locked) so that no newcomer overtakes the queue.
                 next = s.dirs[mode].lockWaiters.removeFirst().continuation
