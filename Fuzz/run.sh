@@ -16,7 +16,9 @@ mkdir -p "$out" "$corpus" "$out/artifacts"
 
 address="$root/Sources/NetKit/Address"
 sources=()
-for f in "$address"/IP*.swift "$address"/Prefix*.swift "$address"/AddrPort*.swift "$address"/ParseError.swift; do
+# The value types only (IPAddr.swift and the other *Addr types need the Syscall layer).
+for f in "$address"/IP.swift "$address"/IP+*.swift "$address"/IPMask*.swift "$address"/IPNet*.swift \
+         "$address"/Prefix*.swift "$address"/AddrPort*.swift "$address"/ParseError.swift; do
     [ -e "$f" ] && sources+=("$f")
 done
 defines=()
