@@ -131,3 +131,5 @@ public func parseCIDR(_ s: String) throws(ParseError) -> (ip: IP, network: IPNet
     guard let parsed else { throw ParseError(type: "CIDR address", text: s) }
     return parsed
 }
+/// An `IPNet` is a network address ("ip+net"), as Go's `*net.IPNet` is a `net.Addr` (what `InterfaceAddrs` returns).
+extension IPNet: Addr {}
