@@ -1,5 +1,6 @@
 // Test readers and writers for the IO layer (in the spirit of Go's testing/iotest), and the
 // watchdog every waiting test uses.
+import Glibc
 import Testing
 @testable import NetKit
 
@@ -37,6 +38,13 @@ func ioTimeout<T: Sendable>(
         return value
     }
 }
+
+/// How much bigger stress tests run: the integer in the environment variable NETKIT_STRESS
+/// (default 1).
+let ioStressFactor: Int = {
+    guard let raw = getenv("NETKIT_STRESS"), let value = Int(String(cString: raw)), value > 0 else { return 1 }
+    return value
+}()
 
 /// Sleeps briefly so that other tasks get to run (used to let a peer reach a suspension point).
 func ioSettle(_ milliseconds: Int = 20) async {
