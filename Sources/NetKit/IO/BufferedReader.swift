@@ -474,7 +474,6 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// Writes the buffered bytes to `writer` (Go's `writeBuf`).
     private func writeBuffered(to writer: any Writer) async throws -> Int64 {
         let count = w - r
-        if count == 0 { return 0 }
         let m = try await writer.write(UnsafeRawBufferPointer(rebasing: storage[r..<w]))
         precondition(m >= 0 && m <= count, "bufio: writer returned invalid count from Write")
         r += m

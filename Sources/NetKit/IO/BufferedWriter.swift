@@ -154,32 +154,73 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
 
     /// Writes the UTF-8 bytes of `string` and returns their count.
     ///
+    /// A string longer than the free space, with an empty buffer, goes directly to the
+    /// underlying writer's `writeString(_:)` when it has one.
     /// The corresponding Go method is `bufio.Writer.WriteString`.
     @discardableResult
     public func writeString(_ string: String) async throws -> Int {
-        if let error { throw error }
         let utf8 = string.utf8
         let total = utf8.count
         var offset = 0
-        while offset < total {
-            if available == 0 { try await flush() }
-            let m = min(available, total - offset)
-            let target = storage.baseAddress! + n
-            let copied = utf8.withContiguousStorageIfAvailable { source in
-                target.copyMemory(from: source.baseAddress! + offset, byteCount: m)
-                return true
+        var stringWriter: (any StringWriter)?
+        var triedStringWriter = false
+        while total - offset > available && error == nil {
+            var m: Int
+            if n == 0 && !triedStringWriter {
+                stringWriter = sink as? any StringWriter
+                triedStringWriter = true
             }
-            if copied == nil {
-                var index = utf8.index(utf8.startIndex, offsetBy: offset)
-                for i in 0..<m {
-                    target.storeBytes(of: utf8[index], toByteOffset: i, as: UInt8.self)
-                    index = utf8.index(after: index)
+            if n == 0, let stringWriter, let rest = Self.suffix(of: string, from: offset) {
+                // Large write, empty buffer, and the writer takes strings: forward the rest.
+                do {
+                    m = try await stringWriter.writeString(rest)
+                    precondition(m >= 0 && m <= total - offset, "bufio: writer returned invalid count from WriteString")
+                    if m == 0 { error = IOError.shortWrite }
+                } catch {
+                    m = 0
+                    self.error = error
                 }
+            } else {
+                m = available
+                Self.copyUTF8(of: string, from: offset, count: m, to: storage.baseAddress! + n)
+                n += m
+                try? await flush()  // a failure is sticky and ends the loop
             }
-            n += m
             offset += m
         }
+        if let error { throw error }
+        let rest = total - offset
+        if rest > 0 {
+            Self.copyUTF8(of: string, from: offset, count: rest, to: storage.baseAddress! + n)
+            n += rest
+        }
         return total
+    }
+
+    /// The part of `string` from UTF-8 offset `offset`, if that offset starts a scalar (a Go
+    /// string may be cut anywhere; a Swift `String` only between scalars).
+    private static func suffix(of string: String, from offset: Int) -> String? {
+        if offset == 0 { return string }
+        let utf8 = string.utf8
+        let index = utf8.index(utf8.startIndex, offsetBy: offset)
+        if utf8[index] & 0xC0 == 0x80 { return nil }  // a continuation byte
+        return String(utf8[index...])
+    }
+
+    /// Copies `count` UTF-8 bytes of `string`, from byte `offset`, to `target`.
+    private static func copyUTF8(of string: String, from offset: Int, count: Int, to target: UnsafeMutableRawPointer) {
+        let utf8 = string.utf8
+        let copied = utf8.withContiguousStorageIfAvailable { source in
+            target.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+            return true
+        }
+        if copied == nil {
+            var index = utf8.index(utf8.startIndex, offsetBy: offset)
+            for i in 0..<count {
+                target.storeBytes(of: utf8[index], toByteOffset: i, as: UInt8.self)
+                index = utf8.index(after: index)
+            }
+        }
     }
 
     /// Reads `reader` until its end into the buffer, flushing as it fills, and returns the
