@@ -99,12 +99,14 @@ public func putUvarint(_ value: UInt64, into bytes: inout some MutableCollection
 /// The corresponding Go function is `binary.AppendUvarint`.
 @inlinable
 public func appendUvarint(_ value: UInt64, to bytes: inout [UInt8]) {
-    var x = value
-    while x >= 0x80 {
-        bytes.append(UInt8(truncatingIfNeeded: x) | 0x80)
-        x &>>= 7
+    if value < 0x80 {
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        return
     }
-    bytes.append(UInt8(truncatingIfNeeded: x))
+    // Encode on the stack, then append once (one capacity check instead of one per byte).
+    var scratch: (UInt64, UInt64) = (0, 0)
+    let count = withUnsafeMutableBytes(of: &scratch) { putUvarint(value, into: $0) }
+    withUnsafeBytes(of: &scratch) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
 }
 
 /// Encodes `value` (zig-zag) into the start of `buffer` and returns the number of bytes written;

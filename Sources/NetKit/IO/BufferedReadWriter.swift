@@ -2,9 +2,9 @@
 ///
 /// The corresponding Go type is `bufio.ReadWriter`.
 public final class BufferedReadWriter: Reader, Writer, ByteReader, ByteWriter, StringWriter {
-    /// The buffered reading side.
+    /// The buffered reading side (Go's embedded `*bufio.Reader`).
     public let reader: BufferedReader
-    /// The buffered writing side.
+    /// The buffered writing side (Go's embedded `*bufio.Writer`).
     public let writer: BufferedWriter
 
     /// Groups `reader` and `writer`.

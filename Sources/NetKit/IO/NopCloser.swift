@@ -2,7 +2,7 @@
 ///
 /// The corresponding Go function is `io.NopCloser`.
 public final class NopCloser: Reader, Closer, WriterTo {
-    /// The wrapped reader.
+    /// The wrapped reader (the argument of Go's `io.NopCloser`).
     public let reader: any Reader
 
     /// Wraps `reader` with a no-op `close()`.
@@ -16,7 +16,8 @@ public final class NopCloser: Reader, Closer, WriterTo {
     ///
     /// The corresponding Go method is `Read` of the value returned by `io.NopCloser`.
     public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
-        try await reader.read(into: buffer)
+        if buffer.isEmpty { return 0 }
+        return try await reader.read(into: buffer)
     }
 
     /// Copies the wrapped reader to `writer` (through its own `writeTo(_:)` when it has one).

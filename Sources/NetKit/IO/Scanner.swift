@@ -27,7 +27,7 @@ public typealias SplitFunc = (_ data: UnsafeRawBufferPointer, _ atEOF: Bool) thr
 /// The corresponding Go variable is `bufio.ErrFinalToken` (the token travels in this error,
 /// since a Swift function cannot both return and throw).
 public struct FinalToken: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The last token, or nil for none.
+    /// The last token, or nil for none (Go: the token returned with `ErrFinalToken`).
     public var token: [UInt8]?
 
     /// Creates the sentinel with the last `token` (nil: stop without one).
@@ -263,7 +263,7 @@ extension Scanner {
     /// Iterating calls `scan()`; at the end of the input the sequence ends, and a scanning error
     /// (`err`) is thrown. The corresponding Go loop is `for s.Scan() { s.Bytes() }`.
     public struct Tokens: AsyncSequence {
-        /// A token.
+        /// A token (Go: `Scanner.Bytes`).
         public typealias Element = [UInt8]
         let scanner: Scanner
 
@@ -297,7 +297,7 @@ extension Scanner {
     /// Iterating calls `scan()`; at the end of the input the sequence ends, and a scanning error
     /// (`err`) is thrown. The corresponding Go loop is `for s.Scan() { s.Text() }`.
     public struct Texts: AsyncSequence {
-        /// A token as text.
+        /// A token as text (Go: `Scanner.Text`).
         public typealias Element = String
         let scanner: Scanner
 
