@@ -240,7 +240,7 @@ public func varint(_ bytes: some Collection<UInt8>) -> (value: Int64, count: Int
 /// `reader` are thrown as they are.
 ///
 /// The corresponding Go function is `binary.ReadUvarint`.
-public func readUvarint(_ reader: some ByteReader) async throws -> UInt64 {
+public nonisolated(nonsending) func readUvarint(_ reader: some ByteReader) async throws -> UInt64 {
     var x: UInt64 = 0
     var shift: UInt64 = 0
     for i in 0..<maxVarintLen64 {
@@ -263,6 +263,6 @@ public func readUvarint(_ reader: some ByteReader) async throws -> UInt64 {
 /// Reads a signed (zig-zag) varint from `reader`; errors as `readUvarint(_:)`.
 ///
 /// The corresponding Go function is `binary.ReadVarint`.
-public func readVarint(_ reader: some ByteReader) async throws -> Int64 {
+public nonisolated(nonsending) func readVarint(_ reader: some ByteReader) async throws -> Int64 {
     unZigZag(try await readUvarint(reader))
 }

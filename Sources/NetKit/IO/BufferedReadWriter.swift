@@ -16,33 +16,33 @@ public final class BufferedReadWriter: Reader, Writer, ByteReader, ByteWriter, S
     }
 
     /// Reads through `reader`. The corresponding Go method is `bufio.Reader.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         try await reader.read(into: buffer)
     }
 
     /// Reads a byte through `reader`. The corresponding Go method is `bufio.Reader.ReadByte`.
-    public func readByte() async throws -> UInt8 {
+    public nonisolated(nonsending) func readByte() async throws -> UInt8 {
         try await reader.readByte()
     }
 
     /// Writes through `writer`. The corresponding Go method is `bufio.Writer.Write`.
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         try await writer.write(buffer)
     }
 
     /// Writes a byte through `writer`. The corresponding Go method is `bufio.Writer.WriteByte`.
-    public func writeByte(_ byte: UInt8) async throws {
+    public nonisolated(nonsending) func writeByte(_ byte: UInt8) async throws {
         try await writer.writeByte(byte)
     }
 
     /// Writes a string through `writer`. The corresponding Go method is
     /// `bufio.Writer.WriteString`.
-    public func writeString(_ string: String) async throws -> Int {
+    public nonisolated(nonsending) func writeString(_ string: String) async throws -> Int {
         try await writer.writeString(string)
     }
 
     /// Flushes `writer`. The corresponding Go method is `bufio.Writer.Flush`.
-    public func flush() async throws {
+    public nonisolated(nonsending) func flush() async throws {
         try await writer.flush()
     }
 }

@@ -77,7 +77,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
 
     /// Reads a new chunk into the buffer (Go's `fill`): at most 100 empty reads, then
     /// `IOError.noProgress`.
-    private func fill() async {
+    private nonisolated(nonsending) func fill() async {
         if r > 0 {
             // Slide the existing data to the beginning.
             if w > r { storage.baseAddress!.copyMemory(from: storage.baseAddress! + r, byteCount: w - r) }
@@ -119,7 +119,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// read goes directly into `buffer`. Throws `IOError.eof` at the end of the input.
     ///
     /// The corresponding Go method is `bufio.Reader.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         if r == w {
             if let error = takeError() { throw error }
@@ -152,7 +152,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// Reads and returns a single byte; throws if no byte is available.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadByte`.
-    public func readByte() async throws -> UInt8 {
+    public nonisolated(nonsending) func readByte() async throws -> UInt8 {
         lastRuneSize = -1
         while r == w {
             if let error = takeError() { throw error }
@@ -185,7 +185,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     ///
     /// An invalid encoding consumes one byte and returns U+FFFD with size 1.
     /// The corresponding Go method is `bufio.Reader.ReadRune`.
-    public func readRune() async throws -> (rune: Unicode.Scalar, size: Int) {
+    public nonisolated(nonsending) func readRune() async throws -> (rune: Unicode.Scalar, size: Int) {
         while r + 4 > w && !isFullRune(bufferedBytes) && pendingError == nil && w - r < storage.count {
             await fill()
         }
@@ -212,7 +212,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     // MARK: peek and discard
 
     /// Fills the buffer until `n` bytes are available and returns their range (Go's `Peek`).
-    private func peekRange(_ n: Int) async throws -> Range<Int> {
+    private nonisolated(nonsending) func peekRange(_ n: Int) async throws -> Range<Int> {
         if n < 0 { throw BufioError.negativeCount }
         lastByte = -1
         lastRuneSize = -1
@@ -232,7 +232,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// `unreadByte()`/`unreadRune()` fail until the next read.
     ///
     /// The corresponding Go method is `bufio.Reader.Peek` (which returns a view instead).
-    public func peek(_ n: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func peek(_ n: Int) async throws -> [UInt8] {
         let range = try await peekRange(n)
         return Array(UnsafeRawBufferPointer(rebasing: storage[range]))
     }
@@ -241,7 +241,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     ///
     /// `body`'s pointer is valid only during the call. Errors as `peek(_:)`.
     /// The corresponding Go method is `bufio.Reader.Peek`.
-    public func withPeek<Result>(
+    public nonisolated(nonsending) func withPeek<Result>(
         _ n: Int, _ body: (UnsafeRawBufferPointer) throws -> Result
     ) async throws -> Result {
         let range = try await peekRange(n)
@@ -256,7 +256,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     ///
     /// The corresponding Go method is `bufio.Reader.Discard`.
     @discardableResult
-    public func discard(_ n: Int) async throws -> Int {
+    public nonisolated(nonsending) func discard(_ n: Int) async throws -> Int {
         if n < 0 { throw BufioError.negativeCount }
         if n == 0 { return 0 }
         lastByte = -1
@@ -284,7 +284,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// when it holds the bytes before a pending error (which stays pending for the next call);
     /// the taken error when nothing is left; `BufioError.bufferFull` (with the whole buffer
     /// consumed) when the buffer fills without a delimiter.
-    private func sliceRange(until delimiter: UInt8) async -> (Range<Int>, (any Error)?) {
+    private nonisolated(nonsending) func sliceRange(until delimiter: UInt8) async -> (Range<Int>, (any Error)?) {
         var line: Range<Int>
         var error: (any Error)?
         var searched = 0  // do not rescan what was scanned before
@@ -317,7 +317,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     }
 
     /// The range `readSlice` returns: like `sliceRange`, but a full buffer is not consumed.
-    private func sliceRangeKeepingFullBuffer(until delimiter: UInt8) async throws -> Range<Int> {
+    private nonisolated(nonsending) func sliceRangeKeepingFullBuffer(until delimiter: UInt8) async throws -> Range<Int> {
         let (line, error) = await sliceRange(until: delimiter)
         if let error {
             if error as? BufioError == .bufferFull {
@@ -338,7 +338,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// `readBytes(until:)` or `readString(until:)`.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadSlice` (which returns a view instead).
-    public func readSlice(_ delimiter: UInt8) async throws -> [UInt8] {
+    public nonisolated(nonsending) func readSlice(_ delimiter: UInt8) async throws -> [UInt8] {
         let line = try await sliceRangeKeepingFullBuffer(until: delimiter)
         return Array(UnsafeRawBufferPointer(rebasing: storage[line]))
     }
@@ -348,7 +348,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// `readSlice(_:)`.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadSlice`.
-    public func withReadSlice<Result>(
+    public nonisolated(nonsending) func withReadSlice<Result>(
         _ delimiter: UInt8, _ body: (UnsafeRawBufferPointer) throws -> Result
     ) async throws -> Result {
         let line = try await sliceRangeKeepingFullBuffer(until: delimiter)
@@ -358,7 +358,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// Reads until the first `delimiter`, an ASCII scalar such as `"\n"`; see `readSlice(_:)`.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadSlice`.
-    public func readSlice(_ delimiter: Unicode.Scalar) async throws -> [UInt8] {
+    public nonisolated(nonsending) func readSlice(_ delimiter: Unicode.Scalar) async throws -> [UInt8] {
         try await readSlice(asciiByte(delimiter))
     }
 
@@ -373,7 +373,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// line end), even if that byte is not part of the line returned.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadLine`.
-    public func readLine() async throws -> (line: [UInt8], isPrefix: Bool) {
+    public nonisolated(nonsending) func readLine() async throws -> (line: [UInt8], isPrefix: Bool) {
         var (line, error) = await sliceRange(until: UInt8(ascii: "\n"))
         if let error, error as? BufioError == .bufferFull {
             // Handle a "\r\n" that straddles the buffer: put the '\r' back for the next call.
@@ -404,7 +404,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// Lines longer than the buffer are fine. For simple uses a `Scanner` may be more convenient.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadBytes`.
-    public func readBytes(until delimiter: UInt8) async throws -> [UInt8] {
+    public nonisolated(nonsending) func readBytes(until delimiter: UInt8) async throws -> [UInt8] {
         var result: [UInt8] = []
         while true {
             let (fragment, error) = await sliceRange(until: delimiter)
@@ -421,7 +421,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// `readBytes(until:)` with a byte.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadBytes`.
-    public func readBytes(until delimiter: Unicode.Scalar) async throws -> [UInt8] {
+    public nonisolated(nonsending) func readBytes(until delimiter: Unicode.Scalar) async throws -> [UInt8] {
         try await readBytes(until: asciiByte(delimiter))
     }
 
@@ -429,7 +429,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// as `readBytes(until:)`. Invalid UTF-8 becomes U+FFFD.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadString`.
-    public func readString(until delimiter: UInt8) async throws -> String {
+    public nonisolated(nonsending) func readString(until delimiter: UInt8) async throws -> String {
         String(decoding: try await readBytes(until: delimiter), as: UTF8.self)
     }
 
@@ -437,7 +437,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// `readString(until:)` with a byte.
     ///
     /// The corresponding Go method is `bufio.Reader.ReadString`.
-    public func readString(until delimiter: Unicode.Scalar) async throws -> String {
+    public nonisolated(nonsending) func readString(until delimiter: Unicode.Scalar) async throws -> String {
         try await readString(until: asciiByte(delimiter))
     }
 
@@ -452,7 +452,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     /// throwing gives `IOError.shortWrite`.
     ///
     /// The corresponding Go method is `bufio.Reader.WriteTo`.
-    public func writeTo(_ writer: any Writer) async throws -> Int64 {
+    public nonisolated(nonsending) func writeTo(_ writer: any Writer) async throws -> Int64 {
         lastByte = -1
         lastRuneSize = -1
         var n = try await writeBuffered(to: writer)
@@ -472,7 +472,7 @@ public final class BufferedReader: Reader, ByteScanner, WriterTo {
     }
 
     /// Writes the buffered bytes to `writer` (Go's `writeBuf`).
-    private func writeBuffered(to writer: any Writer) async throws -> Int64 {
+    private nonisolated(nonsending) func writeBuffered(to writer: any Writer) async throws -> Int64 {
         let count = w - r
         let m = try await writer.write(UnsafeRawBufferPointer(rebasing: storage[r..<w]))
         precondition(m >= 0 && m <= count, "bufio: writer returned invalid count from Write")

@@ -60,7 +60,7 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
     /// If the writer throws, or accepts fewer bytes without throwing (`IOError.shortWrite`),
     /// the error becomes sticky and the unwritten bytes stay buffered.
     /// The corresponding Go method is `bufio.Writer.Flush`.
-    public func flush() async throws {
+    public nonisolated(nonsending) func flush() async throws {
         if let error { throw error }
         if n == 0 { return }
         var written = 0
@@ -88,7 +88,7 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
     /// A write larger than the free space with an empty buffer goes directly to the underlying
     /// writer. Throws the sticky error if there is one or one occurs.
     /// The corresponding Go method is `bufio.Writer.Write`.
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         var rest = buffer
         while rest.count > available && error == nil {
             var m: Int
@@ -121,7 +121,7 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
     /// Writes a single byte.
     ///
     /// The corresponding Go method is `bufio.Writer.WriteByte`.
-    public func writeByte(_ byte: UInt8) async throws {
+    public nonisolated(nonsending) func writeByte(_ byte: UInt8) async throws {
         if let error { throw error }
         if available <= 0 { try await flush() }
         storage[n] = byte
@@ -132,7 +132,7 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
     ///
     /// The corresponding Go method is `bufio.Writer.WriteRune`.
     @discardableResult
-    public func writeRune(_ rune: Unicode.Scalar) async throws -> Int {
+    public nonisolated(nonsending) func writeRune(_ rune: Unicode.Scalar) async throws -> Int {
         if rune.isASCII {
             try await writeByte(UInt8(rune.value))
             return 1
@@ -158,7 +158,7 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
     /// underlying writer's `writeString(_:)` when it has one.
     /// The corresponding Go method is `bufio.Writer.WriteString`.
     @discardableResult
-    public func writeString(_ string: String) async throws -> Int {
+    public nonisolated(nonsending) func writeString(_ string: String) async throws -> Int {
         let utf8 = string.utf8
         let total = utf8.count
         var offset = 0
@@ -232,7 +232,7 @@ public final class BufferedWriter: Writer, ByteWriter, StringWriter, ReaderFrom 
     /// `IOError.noProgress`.
     ///
     /// The corresponding Go method is `bufio.Writer.ReadFrom`.
-    public func readFrom(_ reader: any Reader) async throws -> Int64 {
+    public nonisolated(nonsending) func readFrom(_ reader: any Reader) async throws -> Int64 {
         if let error { throw error }
         let readerFrom = sink as? any ReaderFrom
         var total: Int64 = 0

@@ -7,7 +7,7 @@ public protocol ByteReader {
     /// Reads and returns the next byte.
     ///
     /// The corresponding Go method is `io.ByteReader.ReadByte`.
-    func readByte() async throws -> UInt8
+    nonisolated(nonsending) func readByte() async throws -> UInt8
 }
 
 /// The interface that adds the `unreadByte()` method to `ByteReader`.
@@ -30,7 +30,7 @@ public protocol ByteWriter {
     /// Writes a single byte.
     ///
     /// The corresponding Go method is `io.ByteWriter.WriteByte`.
-    func writeByte(_ byte: UInt8) async throws
+    nonisolated(nonsending) func writeByte(_ byte: UInt8) async throws
 }
 
 /// The interface that wraps the `writeString(_:)` method; `Writer.write(_ string:)` uses it.
@@ -40,5 +40,5 @@ public protocol StringWriter {
     /// Writes the UTF-8 bytes of `string` and returns how many were written, or throws.
     ///
     /// The corresponding Go method is `io.StringWriter.WriteString`.
-    func writeString(_ string: String) async throws -> Int
+    nonisolated(nonsending) func writeString(_ string: String) async throws -> Int
 }

@@ -222,7 +222,7 @@ public final class BytesBuffer: Reader, Writer, ByteScanner, ByteWriter, StringW
     /// stay in the buffer); 100 consecutive empty reads throw `IOError.noProgress`.
     ///
     /// The corresponding Go method is `bytes.Buffer.ReadFrom`.
-    public func readFrom(_ reader: any Reader) async throws -> Int64 {
+    public nonisolated(nonsending) func readFrom(_ reader: any Reader) async throws -> Int64 {
         lastOperationWasRead = false
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 1)
         defer { scratch.deallocate() }
@@ -253,7 +253,7 @@ public final class BytesBuffer: Reader, Writer, ByteScanner, ByteWriter, StringW
     /// `IOError.shortWrite` (the accepted bytes are consumed).
     ///
     /// The corresponding Go method is `bytes.Buffer.WriteTo`.
-    public func writeTo(_ writer: any Writer) async throws -> Int64 {
+    public nonisolated(nonsending) func writeTo(_ writer: any Writer) async throws -> Int64 {
         lastOperationWasRead = false
         let count = len
         var written = 0

@@ -72,7 +72,7 @@ public final class BytesReader: Reader, ByteScanner, WriterTo {
     /// At the end of the bytes it returns 0 without writing. A writer that accepts fewer bytes
     /// without throwing gives `IOError.shortWrite` (the accepted bytes count as read).
     /// The corresponding Go method is `bytes.Reader.WriteTo`.
-    public func writeTo(_ writer: any Writer) async throws -> Int64 {
+    public nonisolated(nonsending) func writeTo(_ writer: any Writer) async throws -> Int64 {
         if offset >= bytes.count { return 0 }
         let remaining = bytes.count - offset
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: remaining, alignment: 1)

@@ -8,7 +8,7 @@ public protocol Closer {
     /// Closes the resource.
     ///
     /// The corresponding Go method is `io.Closer.Close`.
-    func close() async throws
+    nonisolated(nonsending) func close() async throws
 }
 
 /// The interface that groups the basic `read(into:)` and `write(_:)` methods.

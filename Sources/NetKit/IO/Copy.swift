@@ -13,7 +13,7 @@
 ///
 /// The corresponding Go function is `io.Copy`.
 @discardableResult
-public func copy(_ dst: some Writer, _ src: some Reader) async throws -> Int64 {
+public nonisolated(nonsending) func copy(_ dst: some Writer, _ src: some Reader) async throws -> Int64 {
     try await copyStaged(dst, src, buffer: nil)
 }
 
@@ -25,7 +25,7 @@ public func copy(_ dst: some Writer, _ src: some Reader) async throws -> Int64 {
 ///
 /// The corresponding Go function is `io.CopyBuffer`.
 @discardableResult
-public func copyBuffer(
+public nonisolated(nonsending) func copyBuffer(
     _ dst: some Writer, _ src: some Reader, buffer: UnsafeMutableRawBufferPointer
 ) async throws -> Int64 {
     precondition(buffer.count > 0, "empty buffer in io.CopyBuffer")
@@ -41,7 +41,7 @@ public func copyBuffer(
 ///
 /// The corresponding Go function is `io.CopyN`.
 @discardableResult
-public func copyN(_ dst: some Writer, _ src: some Reader, count: Int64) async throws -> Int64 {
+public nonisolated(nonsending) func copyN(_ dst: some Writer, _ src: some Reader, count: Int64) async throws -> Int64 {
     let written = try await copy(dst, LimitedReader(src, count))
     if written == count { return count }
     if written < count && count > 0 {
@@ -52,7 +52,7 @@ public func copyN(_ dst: some Writer, _ src: some Reader, count: Int64) async th
 }
 
 /// The implementation of `copy` and `copyBuffer`; allocates a 32 KiB buffer if `buffer` is nil.
-func copyStaged(
+nonisolated(nonsending) func copyStaged(
     _ dst: some Writer, _ src: some Reader, buffer: UnsafeMutableRawBufferPointer?
 ) async throws -> Int64 {
     // A WriterTo avoids an allocation and a copy: prefer it, then a ReaderFrom.
@@ -68,7 +68,7 @@ func copyStaged(
 }
 
 /// The read-write loop of `copy`, without the `WriterTo`/`ReaderFrom` shortcuts.
-func pump(
+nonisolated(nonsending) func pump(
     _ dst: some Writer, _ src: some Reader, _ staging: UnsafeMutableRawBufferPointer
 ) async throws -> Int64 {
     var written: Int64 = 0

@@ -22,7 +22,7 @@ public struct Discard: Writer, StringWriter, ReaderFrom, Sendable {
     /// Lets `copy(discard, r)` skip the staging copy. Errors other than the end of the input are
     /// thrown; 100 consecutive empty reads throw `IOError.noProgress`.
     /// The corresponding Go method is `io.Discard.ReadFrom`.
-    public func readFrom(_ reader: any Reader) async throws -> Int64 {
+    public nonisolated(nonsending) func readFrom(_ reader: any Reader) async throws -> Int64 {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 * 1024, alignment: 1)
         defer { scratch.deallocate() }
         var total: Int64 = 0

@@ -20,7 +20,7 @@ public final class LimitedReader: Reader {
     /// reached.
     ///
     /// The corresponding Go method is `io.LimitedReader.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         if remaining <= 0 { throw IOError.eof }
         var target = buffer

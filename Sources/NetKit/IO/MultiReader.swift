@@ -26,7 +26,7 @@ public final class MultiReader: Reader, WriterTo {
     /// Reads from the current input; moves to the next input at the end of each one.
     ///
     /// The corresponding Go method is `Read` of the reader returned by `io.MultiReader`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         while index < readers.count {
             // Flatten a nested MultiReader in last position (Go issue 13558).
@@ -49,13 +49,13 @@ public final class MultiReader: Reader, WriterTo {
     ///
     /// After an error the failed input stays current, so a later call resumes there.
     /// The corresponding Go method is `WriteTo` of the reader returned by `io.MultiReader`.
-    public func writeTo(_ writer: any Writer) async throws -> Int64 {
+    public nonisolated(nonsending) func writeTo(_ writer: any Writer) async throws -> Int64 {
         let staging = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 1)
         defer { staging.deallocate() }
         return try await writeTo(writer, staging: staging)
     }
 
-    private func writeTo(_ writer: any Writer, staging: UnsafeMutableRawBufferPointer) async throws -> Int64 {
+    private nonisolated(nonsending) func writeTo(_ writer: any Writer, staging: UnsafeMutableRawBufferPointer) async throws -> Int64 {
         var sum: Int64 = 0
         while index < readers.count {
             let reader = readers[index]
@@ -73,7 +73,7 @@ public final class MultiReader: Reader, WriterTo {
 
 /// A reader that is always at its end.
 struct EOFReader: Reader {
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         throw IOError.eof
     }

@@ -35,7 +35,7 @@ public final class MultiWriter: Writer, StringWriter {
     /// Writes `buffer` to each writer in turn and returns `buffer.count`.
     ///
     /// The corresponding Go method is `Write` of the writer returned by `io.MultiWriter`.
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         for writer in writers {
             let n = try await writer.write(buffer)
             if n != buffer.count { throw IOError.shortWrite }
@@ -47,7 +47,7 @@ public final class MultiWriter: Writer, StringWriter {
     /// and returns its UTF-8 count.
     ///
     /// The corresponding Go method is `WriteString` of the writer returned by `io.MultiWriter`.
-    public func writeString(_ string: String) async throws -> Int {
+    public nonisolated(nonsending) func writeString(_ string: String) async throws -> Int {
         let count = string.utf8.count
         var bytes: UnsafeMutableRawBufferPointer?  // made lazily, if a writer needs it
         defer { bytes?.deallocate() }

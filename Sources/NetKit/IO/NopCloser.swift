@@ -15,7 +15,7 @@ public final class NopCloser: Reader, Closer, WriterTo {
     /// Reads from the wrapped reader.
     ///
     /// The corresponding Go method is `Read` of the value returned by `io.NopCloser`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         return try await reader.read(into: buffer)
     }
@@ -23,7 +23,7 @@ public final class NopCloser: Reader, Closer, WriterTo {
     /// Copies the wrapped reader to `writer` (through its own `writeTo(_:)` when it has one).
     ///
     /// The corresponding Go method is `WriteTo` of the value returned by `io.NopCloser`.
-    public func writeTo(_ writer: any Writer) async throws -> Int64 {
+    public nonisolated(nonsending) func writeTo(_ writer: any Writer) async throws -> Int64 {
         try await copyStaged(writer, reader, buffer: nil)
     }
 

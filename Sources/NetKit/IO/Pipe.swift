@@ -45,7 +45,7 @@ public final class PipeReader: Reader, Closer, Sendable {
     /// `IOError.closedPipe`.
     ///
     /// The corresponding Go method is `io.PipeReader.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         try await core.read(into: buffer)
     }
 
@@ -84,7 +84,7 @@ public final class PipeWriter: Writer, Closer, Sendable {
     /// `IOError.closedPipe`.
     ///
     /// The corresponding Go method is `io.PipeWriter.Write`.
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         try await core.write(buffer)
     }
 
@@ -171,7 +171,7 @@ final class PipeCore: Sendable {
 
     // MARK: read
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         let lent = LentBuffer(base: buffer.baseAddress, count: buffer.count)
 
@@ -222,7 +222,7 @@ final class PipeCore: Sendable {
 
     // MARK: write
 
-    func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         if buffer.isEmpty {
             if let error = state.withLock({ $0.closed ? $0.writeCloseError : nil }) { throw error }
             return 0

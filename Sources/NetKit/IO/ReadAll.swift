@@ -5,7 +5,7 @@
 /// throw `IOError.noProgress`.
 ///
 /// The corresponding Go function is `io.ReadAll`.
-public func readAll(_ reader: some Reader) async throws -> [UInt8] {
+public nonisolated(nonsending) func readAll(_ reader: some Reader) async throws -> [UInt8] {
     var result: [UInt8] = []
     var chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 1)
     defer { chunk.deallocate() }

@@ -12,7 +12,7 @@
 ///
 /// The corresponding Go function is `io.ReadAtLeast`.
 @discardableResult
-public func readAtLeast(
+public nonisolated(nonsending) func readAtLeast(
     _ reader: some Reader, into buffer: UnsafeMutableRawBufferPointer, minimum: Int
 ) async throws -> Int {
     if buffer.count < minimum { throw IOError.shortBuffer }
@@ -44,7 +44,7 @@ public func readAtLeast(
 /// full — Go's "n == len(buf) if and only if err == nil".
 ///
 /// The corresponding Go function is `io.ReadFull`.
-public func readFull(_ reader: some Reader, into buffer: UnsafeMutableRawBufferPointer) async throws {
+public nonisolated(nonsending) func readFull(_ reader: some Reader, into buffer: UnsafeMutableRawBufferPointer) async throws {
     try await readAtLeast(reader, into: buffer, minimum: buffer.count)
 }
 
@@ -53,7 +53,7 @@ public func readFull(_ reader: some Reader, into buffer: UnsafeMutableRawBufferP
 /// Errors as `readFull(_:into:)` with a raw buffer; on error `bytes` is left unchanged.
 ///
 /// The corresponding Go function is `io.ReadFull`.
-public func readFull(_ reader: some Reader, into bytes: inout [UInt8]) async throws {
+public nonisolated(nonsending) func readFull(_ reader: some Reader, into bytes: inout [UInt8]) async throws {
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
     defer { scratch.deallocate() }
     try await readFull(reader, into: scratch)
@@ -66,7 +66,7 @@ public func readFull(_ reader: some Reader, into bytes: inout [UInt8]) async thr
 /// for a partial read.
 ///
 /// The corresponding Go function is `io.ReadFull` with `make([]byte, count)`.
-public func readFull(_ reader: some Reader, count: Int) async throws -> [UInt8] {
+public nonisolated(nonsending) func readFull(_ reader: some Reader, count: Int) async throws -> [UInt8] {
     precondition(count >= 0, "readFull: negative count")
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
     defer { scratch.deallocate() }

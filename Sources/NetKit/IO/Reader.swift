@@ -19,6 +19,13 @@
 ///
 /// Implementations must not retain `buffer`.
 ///
+/// **Isolation.** The requirement is `nonisolated(nonsending)`: a call runs on the caller's
+/// actor (from nonisolated code, on the global executor), so an actor can own and use
+/// non-Sendable readers such as `BufferedReader` or `Scanner`. A conformer may implement it as a
+/// plain `async` method (a `Sendable` connection, which then runs concurrently) or as a
+/// synchronous one (the in-memory readers). All of NetKit's IO functions and methods are
+/// `nonisolated(nonsending)` for the same reason.
+///
 /// The corresponding Go interface is `io.Reader`.
 public protocol Reader {
     /// Reads up to `buffer.count` bytes into `buffer` and returns how many were read.
@@ -27,7 +34,7 @@ public protocol Reader {
     /// for the mapping of Go's "data and an error" results.
     ///
     /// The corresponding Go method is `io.Reader.Read`.
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int
 }
 
 extension Reader {
@@ -38,7 +45,7 @@ extension Reader {
     /// `read(into:)` throws, e.g. `IOError.eof` at the end of the input.
     ///
     /// The corresponding Go method is `io.Reader.Read` with a fresh `make([]byte, maxCount)`.
-    public func read(maxCount: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func read(maxCount: Int) async throws -> [UInt8] {
         precondition(maxCount >= 0, "read(maxCount:): negative count")
         if maxCount == 0 { return [] }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: maxCount, alignment: 1)

@@ -9,7 +9,7 @@ public protocol ReaderFrom {
     /// Reads from `reader` until its end and returns the number of bytes read.
     ///
     /// The corresponding Go method is `io.ReaderFrom.ReadFrom`.
-    func readFrom(_ reader: any Reader) async throws -> Int64
+    nonisolated(nonsending) func readFrom(_ reader: any Reader) async throws -> Int64
 }
 
 /// The interface that wraps the `writeTo(_:)` method.
@@ -23,5 +23,5 @@ public protocol WriterTo {
     /// Writes all remaining data to `writer` and returns the number of bytes written.
     ///
     /// The corresponding Go method is `io.WriterTo.WriteTo`.
-    func writeTo(_ writer: any Writer) async throws -> Int64
+    nonisolated(nonsending) func writeTo(_ writer: any Writer) async throws -> Int64
 }

@@ -143,7 +143,7 @@ public final class Scanner {
     /// tokens without advancing the input is a precondition failure (Go panics).
     ///
     /// The corresponding Go method is `bufio.Scanner.Scan`.
-    public func scan() async -> Bool {
+    public nonisolated(nonsending) func scan() async -> Bool {
         if done { return false }
         scanCalled = true
         // Loop until there is a token.
@@ -278,6 +278,14 @@ extension Scanner {
             ///
             /// The corresponding Go method is `bufio.Scanner.Scan`.
             public mutating func next() async throws -> [UInt8]? {
+                try await next(isolation: nil)
+            }
+
+            /// The next token, nil at the end; throws the scanner's error. Runs on the caller's
+            /// actor, so a scanner owned by an actor can be iterated there.
+            ///
+            /// The corresponding Go method is `bufio.Scanner.Scan`.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
                 if finished { return nil }
                 if await scanner.scan() { return scanner.bytes }
                 finished = true
@@ -311,7 +319,15 @@ extension Scanner {
             ///
             /// The corresponding Go method is `bufio.Scanner.Text`.
             public mutating func next() async throws -> String? {
-                guard let token = try await tokens.next() else { return nil }
+                try await next(isolation: nil)
+            }
+
+            /// The next token as text, nil at the end; throws the scanner's error. Runs on the
+            /// caller's actor.
+            ///
+            /// The corresponding Go method is `bufio.Scanner.Text`.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> String? {
+                guard let token = try await tokens.next(isolation: actor) else { return nil }
                 return String(decoding: token, as: UTF8.self)
             }
         }

@@ -21,7 +21,7 @@ public final class TeeReader: Reader {
     /// Reads from the underlying reader, writes the bytes to the writer, then returns the count.
     ///
     /// The corresponding Go method is `Read` of the reader returned by `io.TeeReader`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    public nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return 0 }
         let n = try await reader.read(into: buffer)
         checkReadCount(n, buffer.count)

@@ -10,12 +10,15 @@
 /// `write(_:)` must not modify the bytes, even temporarily. Implementations must not retain
 /// `buffer`.
 ///
+/// Like `Reader.read(into:)`, the requirement is `nonisolated(nonsending)` (it runs on the
+/// caller's actor); plain `async` and synchronous implementations satisfy it.
+///
 /// The corresponding Go interface is `io.Writer`.
 public protocol Writer {
     /// Writes all of `buffer` and returns `buffer.count`, or throws.
     ///
     /// The corresponding Go method is `io.Writer.Write`.
-    func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int
+    nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int
 }
 
 extension Writer {
@@ -25,7 +28,7 @@ extension Writer {
     /// The bytes are copied once into a temporary buffer (the core `write(_:)` takes a raw
     /// buffer that must stay valid across suspension). The corresponding Go method is
     /// `io.Writer.Write`.
-    public func write(_ bytes: [UInt8]) async throws {
+    public nonisolated(nonsending) func write(_ bytes: [UInt8]) async throws {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
         defer { scratch.deallocate() }
         bytes.withUnsafeBytes { scratch.copyMemory(from: $0) }
@@ -36,7 +39,7 @@ extension Writer {
     /// bytes without throwing.
     ///
     /// The corresponding Go method is `io.Writer.Write`.
-    public func write(_ bytes: some Sequence<UInt8>) async throws {
+    public nonisolated(nonsending) func write(_ bytes: some Sequence<UInt8>) async throws {
         try await write(Array(bytes))
     }
 
@@ -45,7 +48,7 @@ extension Writer {
     /// throwing.
     ///
     /// The corresponding Go function is `io.WriteString`.
-    public func write(_ string: String) async throws {
+    public nonisolated(nonsending) func write(_ string: String) async throws {
         if let stringWriter = self as? any StringWriter {
             let n = try await stringWriter.writeString(string)
             if n != string.utf8.count { throw IOError.shortWrite }
@@ -55,7 +58,7 @@ extension Writer {
     }
 
     /// Calls `write(_:)` once and turns a short count into `IOError.shortWrite`.
-    func writeAll(_ buffer: UnsafeRawBufferPointer) async throws {
+    nonisolated(nonsending) func writeAll(_ buffer: UnsafeRawBufferPointer) async throws {
         let n = try await write(buffer)
         if n != buffer.count { throw IOError.shortWrite }
     }
