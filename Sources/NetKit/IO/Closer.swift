@@ -1,14 +1,15 @@
 /// The interface that wraps the basic `close()` method.
 ///
 /// The behaviour of `close()` after the first call is undefined unless a type documents its own.
-/// A synchronous, non-throwing `close()` satisfies this requirement too.
+/// Closing is synchronous (as it is in Go: it wakes waiters, it does not wait for them), so it can be called
+/// from a `defer`. A non-throwing `close()` satisfies this requirement too.
 ///
 /// The corresponding Go interface is `io.Closer`.
 public protocol Closer {
     /// Closes the resource.
     ///
     /// The corresponding Go method is `io.Closer.Close`.
-    nonisolated(nonsending) func close() async throws
+    func close() throws
 }
 
 /// The interface that groups the basic `read(into:)` and `write(_:)` methods.

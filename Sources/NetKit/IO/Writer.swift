@@ -18,6 +18,7 @@ public protocol Writer {
     /// Writes all of `buffer` and returns `buffer.count`, or throws.
     ///
     /// The corresponding Go method is `io.Writer.Write`.
+    @discardableResult
     nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int
 }
 

@@ -165,7 +165,7 @@ struct AdapterTests {
 
     @Test func nopCloser() async throws {
         let rc: any ReadCloser = NopCloser(BytesReader("abc"))
-        try await rc.close()
+        try rc.close()
         #expect(try await readAll(rc) == ioBytes("abc"))
         let sink = IORecordingWriter()
         #expect(try await copy(sink, NopCloser(IOChunkReader("xyz"))) == 3)

@@ -95,7 +95,7 @@ struct ConventionTests {
     @Test func synchronousCloseSatisfiesCloser() async throws {
         let (r, w) = pipe()
         let closers: [any Closer] = [r, w, NopCloser(BytesReader(""))]
-        for closer in closers { try await closer.close() }
+        for closer in closers { try closer.close() }
         await ioExpectThrows(IOError.closedPipe) { _ = try await r.read(maxCount: 1) }
     }
 
