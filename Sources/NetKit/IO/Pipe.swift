@@ -22,8 +22,9 @@ import Synchronization
 /// rule) and an empty write returns 0 immediately instead of waiting for a read to match it
 /// (both still throw if the pipe is closed).
 ///
-/// The corresponding Go function is `io.Pipe`.
-public func pipe() -> (PipeReader, PipeWriter) {
+/// Named `ioPipe` because `pipe()` is Go's `net.Pipe` (two connected in-memory `Conn`s); one Swift module holds
+/// both of Go's packages. The corresponding Go function is `io.Pipe`.
+public func ioPipe() -> (PipeReader, PipeWriter) {
     let core = PipeCore()
     return (PipeReader(core), PipeWriter(core))
 }

@@ -110,8 +110,8 @@ struct ByteOrderTests {
         #expect(NetKit.ntohl(0x0100007F) == Glibc.ntohl(0x0100007F))
         #expect(htons(8080) == NetKit.htons(8080))
         #expect(ntohs(0x5000) == 80)
-        // NetKit's pipe() and Glibc's pipe(_:) coexist (different arity).
-        let (pipeReader, pipeWriter) = pipe()
+        // NetKit's ioPipe() and Glibc's pipe(_:) coexist.
+        let (pipeReader, pipeWriter) = ioPipe()
         pipeReader.close()
         pipeWriter.close()
         // Network order in memory is big-endian: port 80 is 00 50.

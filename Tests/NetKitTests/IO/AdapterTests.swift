@@ -140,7 +140,7 @@ struct AdapterTests {
         #expect(written.bytes == src)
         await ioExpectThrows(IOError.eof) { _ = try await tee.read(maxCount: 12) }
 
-        let (pr, pw) = pipe()
+        let (pr, pw) = ioPipe()
         pr.close()
         let closedTee = TeeReader(BytesBuffer(src), pw)
         await ioExpectThrows(IOError.closedPipe) { _ = try await readFull(closedTee, count: src.count) }

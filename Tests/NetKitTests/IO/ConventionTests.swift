@@ -29,7 +29,7 @@ private final class ShortStringWriter: Writer, StringWriter {
 struct ConventionTests {
     @Test func emptyReadsReturnZeroWithoutReadingTheSource() async throws {
         let source = CountingReader(IOChunkReader("", then: IOTestError("must not be seen")))
-        let (pipeReader, pipeWriter) = pipe()
+        let (pipeReader, pipeWriter) = ioPipe()
         let readers: [any Reader] = [
             LimitedReader(source, 10),
             LimitedReader(source, 0),
@@ -93,7 +93,7 @@ struct ConventionTests {
     }
 
     @Test func synchronousCloseSatisfiesCloser() async throws {
-        let (r, w) = pipe()
+        let (r, w) = ioPipe()
         let closers: [any Closer] = [r, w, NopCloser(BytesReader(""))]
         for closer in closers { try closer.close() }
         await ioExpectThrows(IOError.closedPipe) { _ = try await r.read(maxCount: 1) }

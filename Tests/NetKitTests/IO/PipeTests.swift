@@ -1,4 +1,4 @@
-// Contract tests for pipe() (Go: src/io/pipe_test.go and the io.Pipe documentation).
+// Contract tests for ioPipe() (Go: src/io/pipe_test.go and the io.Pipe documentation).
 // Every wait is bounded by ioTimeout.
 import Synchronization
 import Testing
@@ -16,7 +16,7 @@ struct PipeTests {
     @Test func singleWriteSingleRead() async throws {
         // Go's TestPipe1.
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writer = Task { try await w.write(ioBytes("hello, world")) }
             #expect(try await r.read(maxCount: 64) == ioBytes("hello, world"))
             try await writer.value
@@ -26,7 +26,7 @@ struct PipeTests {
 
     @Test func writeSuspendsUntilFullyConsumed() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let finished = Flag()
             let writer = Task {
                 try await w.write(ioBytes("0123456789"))
@@ -46,7 +46,7 @@ struct PipeTests {
 
     @Test func aReadNeverSpansTwoWrites() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writer = Task {
                 try await w.write(ioBytes("abc"))
                 try await w.write(ioBytes("def"))
@@ -63,7 +63,7 @@ struct PipeTests {
     func readsOfAnySize(readSize: Int) async throws {
         // Go's TestPipe2/TestPipe3: a writer of 128 bytes, reads of readSize.
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let data = (0..<128).map { UInt8($0) }
             let writer = Task {
                 try await w.write(data)
@@ -88,7 +88,7 @@ struct PipeTests {
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func readAfterWriterClose(async: Bool, withError: Bool) async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let close: @Sendable () -> Void = {
                 if withError { w.closeWithError(IOTestError("pipe error")) } else { w.close() }
             }
@@ -120,7 +120,7 @@ struct PipeTests {
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func writeAfterReaderClose(async: Bool, withError: Bool) async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let close: @Sendable () -> Void = {
                 if withError { r.closeWithError(IOTestError("pipe error")) } else { r.close() }
             }
@@ -150,7 +150,7 @@ struct PipeTests {
     }
 
     @Test func ownSideClosedGivesClosedPipe() async throws {
-        let (r, w) = pipe()
+        let (r, w) = ioPipe()
         r.close()
         await ioExpectThrows(IOError.closedPipe) { _ = try await r.read(maxCount: 1) }
         w.close()
@@ -158,7 +158,7 @@ struct PipeTests {
 
         // Go's TestWriteAfterWriterClose.
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writer = Task { () -> (any Error)? in
                 try await w.write(ioBytes("hello"))
                 w.close()
@@ -178,7 +178,7 @@ struct PipeTests {
 
     @Test func partialReadThenCloseGivesUnexpectedEOF() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writer = Task {
                 try await w.write(ioBytes("hello"))
                 w.close()
@@ -194,7 +194,7 @@ struct PipeTests {
     @Test func emptyWriteDoesNotWait() async throws {
         // Go's TestWriteEmpty / TestWriteNil (empty writes return at once here).
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             #expect(try await w.write(UnsafeRawBufferPointer(start: nil, count: 0)) == 0)
             try await w.write([UInt8]())
             w.close()
@@ -208,13 +208,13 @@ struct PipeTests {
 
     @Test func firstCloseErrorWins() async throws {
         // Go's TestPipeCloseError.
-        let (r, w) = pipe()
+        let (r, w) = ioPipe()
         r.closeWithError(IOTestError("one"))
         await ioExpectThrows(IOTestError("one")) { try await w.write([UInt8]()) }
         r.closeWithError(IOTestError("two"))
         await ioExpectThrows(IOTestError("one")) { try await w.write(ioBytes("x")) }
 
-        let (r2, w2) = pipe()
+        let (r2, w2) = ioPipe()
         w2.closeWithError(IOTestError("one"))
         await ioExpectThrows(IOTestError("one")) { _ = try await r2.read(maxCount: 1) }
         w2.closeWithError(IOTestError("two"))
@@ -225,14 +225,14 @@ struct PipeTests {
 
     @Test func closeWakesEveryWaiter() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let readers = (0..<5).map { _ in Task { try await r.read(maxCount: 8) } }
             await ioSettle()
             w.closeWithError(IOTestError("gone"))
             for reader in readers {
                 await ioExpectThrows(IOTestError("gone")) { _ = try await reader.value }
             }
-            let (r2, w2) = pipe()
+            let (r2, w2) = ioPipe()
             let writers = (0..<5).map { _ in Task { try await w2.write(ioBytes("data")) } }
             await ioSettle()
             r2.close()
@@ -247,7 +247,7 @@ struct PipeTests {
         try await ioTimeout {
             let input = ioBytes("0123456789abcdef")
             let count = 8, readSize = 2
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writers = (0..<count).map { _ in Task { try await w.write(input) } }
             var got: [UInt8] = []
             while got.count < count * input.count {
@@ -265,7 +265,7 @@ struct PipeTests {
         try await ioTimeout {
             let input = ioBytes("0123456789abcdef")
             let count = 8, readSize = 2
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let readers = (0..<(count * input.count / readSize)).map { _ in
                 Task { try await r.read(maxCount: readSize) }
             }
@@ -283,7 +283,7 @@ struct PipeTests {
 
     @Test func cancelledBlockedReadLeavesPipeUsable() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let reader = Task { try await r.read(maxCount: 8) }
             await ioSettle()
             reader.cancel()
@@ -298,7 +298,7 @@ struct PipeTests {
 
     @Test func cancelledBlockedWriteLeavesPipeUsable() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writer = Task { try await w.write(ioBytes("0123456789")) }
             #expect(try await r.read(maxCount: 2) == ioBytes("01"))  // partly consumed
             writer.cancel()
@@ -314,7 +314,7 @@ struct PipeTests {
 
     @Test func cancelledQueuedWriteNeverAppears() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let first = Task { try await w.write(ioBytes("first")) }
             await ioSettle()
             let second = Task { try await w.write(ioBytes("second")) }
@@ -332,7 +332,7 @@ struct PipeTests {
 
     @Test func operationsInACancelledTaskThatWouldWaitThrow() async throws {
         try await ioTimeout {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let outcome = Task { () -> [String] in
                 withUnsafeCurrentTask { $0?.cancel() }
                 var results: [String] = []
@@ -360,7 +360,7 @@ struct PipeTests {
     @Test func stressManyWritersAndReaders() async throws {
         let rounds = 200 * ioStressFactor
         try await ioTimeout(30 * Double(ioStressFactor)) {
-            let (r, w) = pipe()
+            let (r, w) = ioPipe()
             let writers = (0..<4).map { id in
                 Task {
                     for i in 0..<rounds {
