@@ -29,7 +29,7 @@ public func ioPipe() -> (PipeReader, PipeWriter) {
     return (PipeReader(core), PipeWriter(core))
 }
 
-/// The read half of a pipe made by `pipe()`.
+/// The read half of a pipe made by `ioPipe()`.
 ///
 /// The corresponding Go type is `io.PipeReader`.
 public final class PipeReader: Reader, Closer, Sendable {
@@ -67,7 +67,7 @@ public final class PipeReader: Reader, Closer, Sendable {
     }
 }
 
-/// The write half of a pipe made by `pipe()`.
+/// The write half of a pipe made by `ioPipe()`.
 ///
 /// The corresponding Go type is `io.PipeWriter`.
 public final class PipeWriter: Writer, Closer, Sendable {
