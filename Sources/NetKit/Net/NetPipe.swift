@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The address of both ends of a `netPipe()`: network "pipe", printed "pipe".
+/// The address of both ends of a `pipe()`: network "pipe", printed "pipe".
 ///
 /// The corresponding Go type is net's unexported `pipeAddr`.
 public struct PipeAddr: Addr, Hashable {
@@ -30,18 +30,18 @@ public struct PipeAddr: Addr, Hashable {
 ///
 /// Swift additions: a parked `read` or `write` in a cancelled task throws `CancellationError` (a read then
 /// consumed nothing; a write may have handed part of its bytes to readers, which stay delivered, and hands
-/// over no more); the pipe stays usable. Two deliberate differences from Go, shared with `pipe()` (io.Pipe)
+/// over no more); the pipe stays usable. Two deliberate differences from Go, shared with `ioPipe()`
 /// and the `Conn` contract: an empty read and an empty write return 0 at once (after the closed and deadline
 /// checks) instead of waiting for a matching call on the other end.
 ///
-/// Named `netPipe` because `pipe()` is Go's `io.Pipe` in NetKit's single module.
+/// (Go's `io.Pipe` is `ioPipe()` in NetKit's single module.)
 /// The corresponding Go function is `net.Pipe`.
-public func netPipe() -> (any Conn, any Conn) {
+public func pipe() -> (any Conn, any Conn) {
     let core = NetPipeCore()
     return (NetPipeEnd(core: core, side: 0), NetPipeEnd(core: core, side: 1))
 }
 
-/// One end of a `netPipe()`. Go's unexported `pipe`.
+/// One end of a `pipe()`. Go's unexported `pipe`.
 final class NetPipeEnd: Conn {
     let core: NetPipeCore
     let side: Int
@@ -56,20 +56,20 @@ final class NetPipeEnd: Conn {
         core.close(side)
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         try await core.read(side, count: buffer.count) { source in
             buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: source.count)
         }
     }
 
-    func read(into buffer: inout [UInt8]) async throws -> Int {
+    nonisolated(nonsending) func read(into buffer: inout [UInt8]) async throws -> Int {
         try await core.read(side, count: buffer.count) { source in
             buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: source.count) }
         }
     }
 
     @discardableResult
-    func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         try await core.write(side, buffer)
     }
 
@@ -91,7 +91,7 @@ final class NetPipeEnd: Conn {
     }
 }
 
-/// The shared state of both ends of a `netPipe()`: everything is under one lock, so a close, a deadline
+/// The shared state of both ends of a `pipe()`: everything is under one lock, so a close, a deadline
 /// change, a write's offer and a read's copy are each atomic with respect to the other end.
 ///
 /// A writer posts an offer (its buffer, which stays valid while it is parked) and parks until readers of the
@@ -150,7 +150,7 @@ final class NetPipeCore: Sendable {
     // MARK: Read
 
     /// Go's `pipe.read`: closed checks, deadline, then one copy from the other end's offer.
-    func read(_ me: Int, count: Int, copy: (UnsafeRawBufferPointer) -> Void) async throws -> Int {
+    nonisolated(nonsending) func read(_ me: Int, count: Int, copy: (UnsafeRawBufferPointer) -> Void) async throws -> Int {
         let other = 1 - me
         while true {
             enum Step { case done(Int, [Waiter]), fail(any Error), park(UInt64) }
@@ -189,7 +189,7 @@ final class NetPipeCore: Sendable {
     // MARK: Write
 
     /// Go's `pipe.write`: closed checks, deadline, the write lock, then an offer that readers consume.
-    func write(_ me: Int, _ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func write(_ me: Int, _ buffer: UnsafeRawBufferPointer) async throws -> Int {
         let other = 1 - me
         let offer = buffer.isEmpty ? nil : Offer(base: buffer.baseAddress!, count: buffer.count, consumed: 0)
         // Take the write lock and post the offer.
@@ -304,7 +304,7 @@ final class NetPipeCore: Sendable {
     /// Parks the calling task as a waiter of `direction` on end `me` unless the state changed since `seen`.
     /// Returns `.retry` when woken by a change or the waiter's deadline timer, `.cancelled` when the task is
     /// cancelled.
-    private func park(_ me: Int, _ direction: Direction, seen: UInt64) async -> Wake {
+    private nonisolated(nonsending) func park(_ me: Int, _ direction: Direction, seen: UInt64) async -> Wake {
         let id: UInt64 = state.withLock { s in
             defer { s.nextID &+= 1 }
             return s.nextID

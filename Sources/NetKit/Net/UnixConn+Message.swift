@@ -50,7 +50,7 @@ extension UnixConn {
     /// `IOError.eof`.
     ///
     /// The corresponding Go method is `UnixConn.ReadMsgUnix`.
-    public func readMsgUnix(
+    nonisolated(nonsending) public func readMsgUnix(
         into buffer: UnsafeMutableRawBufferPointer, oob: UnsafeMutableRawBufferPointer
     ) async throws -> Message {
         let useDummy = buffer.isEmpty && !oob.isEmpty && netFD.kind != .datagram
@@ -70,7 +70,7 @@ extension UnixConn {
     /// `readMsgUnix(into:oob:)`.
     ///
     /// The corresponding Go method is `UnixConn.ReadMsgUnix`.
-    public func readMsgUnix(into buffer: inout [UInt8], oob: inout [UInt8]) async throws -> Message {
+    nonisolated(nonsending) public func readMsgUnix(into buffer: inout [UInt8], oob: inout [UInt8]) async throws -> Message {
         let useDummy = buffer.isEmpty && !oob.isEmpty && netFD.kind != .datagram
         if buffer.isEmpty && !useDummy && netFD.kind != .datagram { return Message(count: 0, oobCount: 0, flags: 0, addr: nil) }
         let received: Socket.ReceivedMessage
@@ -88,7 +88,7 @@ extension UnixConn {
     }
 
     /// One `recvmsg(2)` borrowing the arrays' storage for each attempt only.
-    private func receiveMessage(_ data: inout [UInt8], _ oob: inout [UInt8]) async throws(PollError) -> Socket.ReceivedMessage {
+    nonisolated(nonsending) private func receiveMessage(_ data: inout [UInt8], _ oob: inout [UInt8]) async throws(PollError) -> Socket.ReceivedMessage {
         try await netFD.pd.perform(.read) { s throws(Errno) in
             try data.withUnsafeMutableBytes { d in
                 oob.withUnsafeMutableBytes { o in
@@ -156,7 +156,7 @@ extension UnixConn {
     /// The corresponding Go method is `UnixConn.WriteMsgUnix` (which also refuses a nil `addr` on a connected
     /// datagram socket; NetKit sends to the peer, as `WriteMsgUDP` does).
     @discardableResult
-    public func writeMsgUnix(
+    nonisolated(nonsending) public func writeMsgUnix(
         _ buffer: UnsafeRawBufferPointer, oob: UnsafeRawBufferPointer, to addr: UnixAddr? = nil
     ) async throws -> (count: Int, oobCount: Int) {
         let sa = try messageDestination(addr)
@@ -183,7 +183,7 @@ extension UnixConn {
     ///
     /// The corresponding Go method is `UnixConn.WriteMsgUnix`.
     @discardableResult
-    public func writeMsgUnix(_ bytes: [UInt8], oob: [UInt8], to addr: UnixAddr? = nil) async throws -> (count: Int, oobCount: Int) {
+    nonisolated(nonsending) public func writeMsgUnix(_ bytes: [UInt8], oob: [UInt8], to addr: UnixAddr? = nil) async throws -> (count: Int, oobCount: Int) {
         let sa = try messageDestination(addr)
         let useDummy = bytes.isEmpty && !oob.isEmpty && netFD.kind != .datagram
         let data = useDummy ? [0] : bytes

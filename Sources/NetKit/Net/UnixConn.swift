@@ -26,20 +26,20 @@ public final class UnixConn: Conn, PacketConn, NetFDBacked {
 
     /// Reads at most `buffer.count` bytes (one datagram or record on "unixgram" and "unixpacket"); throws
     /// `IOError.eof` at the end of a stream. The corresponding Go method is `UnixConn.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         try await netFD.read(into: buffer)
     }
 
     /// Reads at most `buffer.count` bytes into the start of `buffer` (no copy).
     /// The corresponding Go method is `UnixConn.Read`.
-    public func read(into buffer: inout [UInt8]) async throws -> Int {
+    nonisolated(nonsending) public func read(into buffer: inout [UInt8]) async throws -> Int {
         try await netFD.read(into: &buffer)
     }
 
     /// Writes all of `buffer` (one datagram or record on "unixgram" and "unixpacket") or throws.
     /// The corresponding Go method is `UnixConn.Write`.
     @discardableResult
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         try await netFD.writeAll(buffer)
     }
 
@@ -127,7 +127,7 @@ public final class UnixConn: Conn, PacketConn, NetFDBacked {
 extension UnixConn {
     /// Reads one packet and returns its size and sender; the sender is the empty address for an unnamed
     /// socket (Go returns a nil address). The corresponding Go method is `UnixConn.ReadFrom`.
-    public func readFrom(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: any Addr) {
+    nonisolated(nonsending) public func readFrom(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: any Addr) {
         let (n, from) = try await readFromUnix(into: buffer)
         return (n, from ?? UnixAddr(name: "", net: addrNetwork))
     }
@@ -137,7 +137,7 @@ extension UnixConn {
     /// stream is an `OpError` wrapping `IOError.eof`, as in Go.
     ///
     /// The corresponding Go method is `UnixConn.ReadFromUnix`.
-    public func readFromUnix(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: UnixAddr?) {
+    nonisolated(nonsending) public func readFromUnix(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: UnixAddr?) {
         try await receiveFrom(bufferCount: buffer.count) { s throws(Errno) in
             let r = try s.receiveFrom(into: buffer)
             return (r.count, r.from)
@@ -146,7 +146,7 @@ extension UnixConn {
 
     /// Reads one packet into the start of `buffer` (no copy) and returns its size and sender.
     /// The corresponding Go method is `UnixConn.ReadFromUnix`.
-    public func readFromUnix(into buffer: inout [UInt8]) async throws -> (count: Int, addr: UnixAddr?) {
+    nonisolated(nonsending) public func readFromUnix(into buffer: inout [UInt8]) async throws -> (count: Int, addr: UnixAddr?) {
         try await receiveFrom(bufferCount: buffer.count) { s throws(Errno) in
             try buffer.withUnsafeMutableBytes { p in
                 Result { () throws(Errno) in
@@ -158,7 +158,7 @@ extension UnixConn {
     }
 
     /// Go's `UnixConn.readFrom` + `FD.ReadFrom`: one `recvfrom(2)`, EOF for an empty read of a stream.
-    private func receiveFrom(
+    nonisolated(nonsending) private func receiveFrom(
         bufferCount: Int, _ body: (Socket) throws(Errno) -> (Int, SocketAddress)
     ) async throws -> (count: Int, addr: UnixAddr?) {
         // A zero-length recvfrom on a stream returns 0 without meaning EOF: answer at once, as `read` does.
@@ -179,7 +179,7 @@ extension UnixConn {
     /// Sends `buffer` as one packet to `addr`, which must be a `UnixAddr`.
     /// The corresponding Go method is `UnixConn.WriteTo`.
     @discardableResult
-    public func writeTo(_ buffer: UnsafeRawBufferPointer, _ addr: any Addr) async throws -> Int {
+    nonisolated(nonsending) public func writeTo(_ buffer: UnsafeRawBufferPointer, _ addr: any Addr) async throws -> Int {
         guard let a = addr as? UnixAddr else {
             throw OpError(op: "write", net: netFD.net, source: netFD.laddr, addr: addr, err: Errno.invalidArgument)
         }
@@ -191,7 +191,7 @@ extension UnixConn {
     /// Throws `OpError` wrapping `WriteToConnectedError` on a connected socket and `EAFNOSUPPORT` if `addr.net`
     /// is not this socket's network. The corresponding Go method is `UnixConn.WriteToUnix`.
     @discardableResult
-    public func writeToUnix(_ buffer: UnsafeRawBufferPointer, _ addr: UnixAddr) async throws -> Int {
+    nonisolated(nonsending) public func writeToUnix(_ buffer: UnsafeRawBufferPointer, _ addr: UnixAddr) async throws -> Int {
         let sa = try destination(addr)
         do {
             return try await netFD.pd.writeTo(buffer, sa)
@@ -202,7 +202,7 @@ extension UnixConn {
 
     /// Sends `bytes` as one packet to `addr`. The `[UInt8]` form of `writeToUnix(_:_:)`.
     @discardableResult
-    public func writeToUnix(_ bytes: [UInt8], _ addr: UnixAddr) async throws -> Int {
+    nonisolated(nonsending) public func writeToUnix(_ bytes: [UInt8], _ addr: UnixAddr) async throws -> Int {
         let sa = try destination(addr)
         do {
             return try await netFD.pd.perform(.write) { s throws(Errno) in

@@ -8,7 +8,7 @@ extension PollDesc {
     /// `msg_flags` and the sender's address (length 0 on a connected socket). Go's `FD.ReadMsg`.
     ///
     /// Received descriptors belong to the caller from the moment this returns.
-    func readMsg(
+    nonisolated(nonsending) func readMsg(
         into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer, flags: Int32 = 0
     ) async throws(PollError) -> Socket.ReceivedMessage {
         try await perform(.read) { s throws(Errno) in
@@ -18,7 +18,7 @@ extension PollDesc {
 
     /// One `sendmsg(2)` of `buffer` with `control` to `address` (nil: the connected peer); returns the data
     /// bytes sent (a stream socket may send fewer). `MSG_NOSIGNAL` is always added. Go's `FD.WriteMsg`.
-    func writeMsg(
+    nonisolated(nonsending) func writeMsg(
         _ buffer: UnsafeRawBufferPointer, control: UnsafeRawBufferPointer, to address: SocketAddress?
     ) async throws(PollError) -> Int {
         try await perform(.write) { s throws(Errno) in

@@ -4,7 +4,7 @@ import Testing
 @testable import NetKit
 
 // A port of x/net nettest/conntest.go (the generic net.Conn conformance suite Go runs on net.Pipe, tcp, unix
-// and unixpacket), run here on netPipe(), "unix" and "unixpacket"; then the parts of Go's net.Pipe contract
+// and unixpacket), run here on pipe(), "unix" and "unixpacket"; then the parts of Go's net.Pipe contract
 // conntest does not cover (pipe_test.go TestPipeCloseError and more).
 
 /// Two connected `Conn`s and a function that tears everything down.
@@ -18,7 +18,7 @@ struct ConnPair: Sendable {
 func makeConnPair(_ kind: String) async throws -> ConnPair {
     switch kind {
     case "pipe":
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         return ConnPair(c1: c1, c2: c2, stop: { try? c1.close(); try? c2.close() })
     default:
         let (ln, c1, c2) = try await unixConnectedPair(kind, "@" + uniqueSocketName("conntest"))
@@ -343,11 +343,11 @@ struct UnixAndPipeConformanceTests {
 }
 
 /// What conntest does not check: the rest of Go's `net.Pipe` contract.
-@Suite("netPipe")
+@Suite("net.Pipe: pipe()")
 struct NetPipeTests {
     @Test("Go's TestPipeCloseError: closed-pipe errors, bare")
     func closeError() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         try c1.close()
         var empty: [UInt8] = []
         await #expect(throws: IOError.closedPipe) { _ = try await c1.read(into: &empty) }
@@ -367,7 +367,7 @@ struct NetPipeTests {
 
     @Test("both addresses are \"pipe\"")
     func addresses() {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         for conn in [c1, c2] {
             #expect(conn.localAddr.network == "pipe" && conn.localAddr.description == "pipe")
             #expect(conn.remoteAddr.network == "pipe" && conn.remoteAddr.description == "pipe")
@@ -377,7 +377,7 @@ struct NetPipeTests {
 
     @Test("no buffering: a write returns only when readers consumed all of it, in several reads")
     func writeWaitsForReaders() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         let done = ConnTestFlag()
         try await withWatchdog {
@@ -399,7 +399,7 @@ struct NetPipeTests {
 
     @Test("a read never returns bytes of two writes; concurrent writes never interleave")
     func writesStayWhole() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         try await withWatchdog {
             let writers = (0..<8).map { i in
@@ -421,7 +421,7 @@ struct NetPipeTests {
 
     @Test("empty reads and writes return 0 at once (a documented difference from Go)")
     func emptyCalls() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         try await withWatchdog(1) {
             var empty: [UInt8] = []
@@ -433,7 +433,7 @@ struct NetPipeTests {
 
     @Test("closing wakes parked calls: local reads closedPipe, remote reads EOF, writes closedPipe")
     func closeWakesParked() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c2.close() }
         let localRead = Task { await unixError { _ = try await c1.read(maxCount: 8) } }
         let remoteRead = Task { await unixError { _ = try await c2.read(maxCount: 8) } }
@@ -447,7 +447,7 @@ struct NetPipeTests {
         #expect((remoteWrite as? IOError) == .closedPipe)
 
         // A writer parked with nobody reading.
-        let (d1, d2) = netPipe()
+        let (d1, d2) = pipe()
         defer { try? d2.close() }
         let localWrite = Task { await unixError { try await d1.write("to nobody") } }
         try await Task.sleep(for: .milliseconds(50))
@@ -457,7 +457,7 @@ struct NetPipeTests {
 
     @Test("a remote writer parked with its data is woken with closedPipe when the reader's end closes")
     func writerWokenByRemoteClose() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close() }
         let writer = Task { await unixError { try await c1.write("pending") } }
         try await Task.sleep(for: .milliseconds(50))
@@ -467,7 +467,7 @@ struct NetPipeTests {
 
     @Test("timeouts are OpErrors \"read pipe: i/o timeout\" wrapping DeadlineExceededError, and not fatal")
     func timeoutErrors() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         try c1.setReadDeadline(.now + .milliseconds(50))
         let start = ContinuousClock.now
@@ -490,7 +490,7 @@ struct NetPipeTests {
 
     @Test("cancelling parked calls: CancellationError, nothing lost, the pipe stays usable")
     func cancellation() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         let reader = Task { await unixError { _ = try await c1.read(maxCount: 8) } }
         try await Task.sleep(for: .milliseconds(50))
@@ -520,7 +520,7 @@ struct NetPipeTests {
     @Test("dropping one end closes it: the other end reads EOF")
     func droppedEndCloses() async throws {
         func make() -> any Conn {
-            let (dropped, kept) = netPipe()
+            let (dropped, kept) = pipe()
             _ = dropped.localAddr
             return kept
         }
@@ -531,7 +531,7 @@ struct NetPipeTests {
 
     @Test("stress: many small writes and reads under concurrency", .timeLimit(.minutes(1)))
     func stress() async throws {
-        let (c1, c2) = netPipe()
+        let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         let rounds = getenv("NETKIT_STRESS") != nil ? 20_000 : 2_000
         try await withWatchdog(50) {

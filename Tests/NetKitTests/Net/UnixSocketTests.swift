@@ -136,6 +136,23 @@ struct UnixSocketTests {
         }
     }
 
+    @Test("unixpacket: two records behind one wake-up are both read (a short record says nothing of the queue)")
+    func packetRecordsBehindOneEdge() async throws {
+        let (ln, c, s) = try await unixConnectedPair("unixpacket", "@" + uniqueSocketName("edge"))
+        defer { try? ln.close(); try? c.close(); try? s.close() }
+        let raw = try c.withUnsafeSocket { $0 }
+        for round in 0..<50 {
+            let reader = Task { try await s.read(maxCount: 64) }
+            try await Task.sleep(for: .milliseconds(2))
+            // Two records in one go, so that the parked reader is woken once for both.
+            _ = try ([1] as [UInt8]).withUnsafeBytes { try raw.send($0) }
+            _ = try ([2] as [UInt8]).withUnsafeBytes { try raw.send($0) }
+            let first = try await withWatchdog(2, "first record, round \(round)") { try await reader.value }
+            let second = try await withWatchdog(2, "second record, round \(round)") { try await s.read(maxCount: 64) }
+            #expect(first == [1] && second == [2])
+        }
+    }
+
     // MARK: close (A1, A5, A6)
 
     @Test("close unblocks a parked read with ClosedError; the peer's close gives EOF", arguments: networks)
