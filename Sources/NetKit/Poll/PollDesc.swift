@@ -79,6 +79,10 @@ final class PollDesc: @unchecked Sendable {
         /// edge-triggered epoll every byte that arrives after that read produces an event that sets `ready` or
         /// wakes the parked reader.
         var drained = false
+        /// The peer shut down or the socket failed (`EPOLLRDHUP`, `EPOLLHUP`, `EPOLLERR` seen). That condition may
+        /// have arrived with the edge that woke the last read, which then returned the remaining bytes short and
+        /// left the EOF or error unread; no further edge will announce it, so `drained` must not be trusted.
+        var hangup = false
         var waiter: UnsafeContinuation<PollWake, Never>? = nil
         var deadline: MonoTime? = nil
         var timerArmed = false
@@ -114,7 +118,9 @@ final class PollDesc: @unchecked Sendable {
         let writable = events & (NK_EPOLLOUT | NK_EPOLLHUP | NK_EPOLLERR) != 0
         var wakeRead: UnsafeContinuation<PollWake, Never>? = nil
         var wakeWrite: UnsafeContinuation<PollWake, Never>? = nil
+        let hangup = events & (NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR) != 0
         state.withLock { s in
+            if hangup { s.dirs[.read].hangup = true }
             if readable { wakeRead = takeReady(&s, .read) }
             if writable { wakeWrite = takeReady(&s, .write) }
         }
@@ -184,7 +190,7 @@ final class PollDesc: @unchecked Sendable {
             if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
             s.dirs[mode].locked = true
             s.refs += 1
-            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready
+            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready && !s.dirs[mode].hangup
             s.dirs[mode].drained = false
             return .some(nil)
         }
