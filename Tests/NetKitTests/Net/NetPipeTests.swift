@@ -110,7 +110,7 @@ struct UnixAndPipeConformanceTests {
     func run(_ kind: String, _ body: @escaping @Sendable (any Conn, any Conn) async throws -> Void) async throws {
         let pair = try await makeConnPair(kind)
         defer { pair.stop() }
-        try await withWatchdog(60, "conntest \(kind)") { try await body(pair.c1, pair.c2) }
+        try await unixWatchdog(60, "conntest \(kind)") { try await body(pair.c1, pair.c2) }
     }
 
     @Test("basic IO: 1 MiB in chunks arrives intact", arguments: kinds)
@@ -380,7 +380,7 @@ struct NetPipeTests {
         let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         let done = ConnTestFlag()
-        try await withWatchdog {
+        try await unixWatchdog {
             let writer = Task {
                 try await c1.write(Array("0123456789".utf8))
                 done.set()
@@ -401,7 +401,7 @@ struct NetPipeTests {
     func writesStayWhole() async throws {
         let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
-        try await withWatchdog {
+        try await unixWatchdog {
             let writers = (0..<8).map { i in
                 Task { try await c1.write([UInt8](repeating: UInt8(i), count: 300)) }
             }
@@ -423,7 +423,7 @@ struct NetPipeTests {
     func emptyCalls() async throws {
         let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
-        try await withWatchdog(1) {
+        try await unixWatchdog(1) {
             var empty: [UInt8] = []
             let read = try await c1.read(into: &empty)
             let written = try await c1.write(UnsafeRawBufferPointer(start: nil, count: 0))
@@ -439,7 +439,7 @@ struct NetPipeTests {
         let remoteRead = Task { await unixError { _ = try await c2.read(maxCount: 8) } }
         try await Task.sleep(for: .milliseconds(50))
         try c1.close()
-        try await withWatchdog(1) {
+        try await unixWatchdog(1) {
             #expect((await localRead.value as? IOError) == .closedPipe)
             #expect((await remoteRead.value as? IOError) == .eof)
         }
@@ -452,7 +452,7 @@ struct NetPipeTests {
         let localWrite = Task { await unixError { try await d1.write("to nobody") } }
         try await Task.sleep(for: .milliseconds(50))
         try d1.close()
-        #expect((try await withWatchdog(1) { await localWrite.value } as? IOError) == .closedPipe)
+        #expect((try await unixWatchdog(1) { await localWrite.value } as? IOError) == .closedPipe)
     }
 
     @Test("a remote writer parked with its data is woken with closedPipe when the reader's end closes")
@@ -462,7 +462,7 @@ struct NetPipeTests {
         let writer = Task { await unixError { try await c1.write("pending") } }
         try await Task.sleep(for: .milliseconds(50))
         try c2.close()
-        #expect((try await withWatchdog(1) { await writer.value } as? IOError) == .closedPipe)
+        #expect((try await unixWatchdog(1) { await writer.value } as? IOError) == .closedPipe)
     }
 
     @Test("timeouts are OpErrors \"read pipe: i/o timeout\" wrapping DeadlineExceededError, and not fatal")
@@ -471,7 +471,7 @@ struct NetPipeTests {
         defer { try? c1.close(); try? c2.close() }
         try c1.setReadDeadline(.now + .milliseconds(50))
         let start = ContinuousClock.now
-        let error = try await withWatchdog { await unixError { _ = try await c1.read(maxCount: 8) } }
+        let error = try await unixWatchdog { await unixError { _ = try await c1.read(maxCount: 8) } }
         let elapsed = start.duration(to: .now)
         #expect(unixIsTimeout(error))
         #expect((error as? OpError)?.description == "read pipe: i/o timeout")
@@ -485,7 +485,7 @@ struct NetPipeTests {
         try c1.setReadDeadline(.now + .seconds(30))
         try await Task.sleep(for: .milliseconds(50))
         try await c2.write("ok")
-        #expect(try await withWatchdog { try await reader.value } == Array("ok".utf8))
+        #expect(try await unixWatchdog { try await reader.value } == Array("ok".utf8))
     }
 
     @Test("cancelling parked calls: CancellationError, nothing lost, the pipe stays usable")
@@ -495,22 +495,22 @@ struct NetPipeTests {
         let reader = Task { await unixError { _ = try await c1.read(maxCount: 8) } }
         try await Task.sleep(for: .milliseconds(50))
         reader.cancel()
-        #expect(try await withWatchdog(1) { await reader.value } is CancellationError)
+        #expect(try await unixWatchdog(1) { await reader.value } is CancellationError)
 
         // A writer cancelled after part of its data was read: that part stays delivered, the rest is withdrawn.
         let writer = Task { await unixError { try await c2.write("abcdef") } }
-        #expect(try await withWatchdog { try await c1.read(maxCount: 2) } == Array("ab".utf8))
+        #expect(try await unixWatchdog { try await c1.read(maxCount: 2) } == Array("ab".utf8))
         writer.cancel()
-        #expect(try await withWatchdog(1) { await writer.value } is CancellationError)
+        #expect(try await unixWatchdog(1) { await writer.value } is CancellationError)
 
         // Already cancelled and would suspend: fails without waiting.
         let early = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             return await unixError { _ = try await c1.read(maxCount: 8) }
         }
-        #expect(try await withWatchdog(1) { await early.value } is CancellationError)
+        #expect(try await unixWatchdog(1) { await early.value } is CancellationError)
 
-        try await withWatchdog {
+        try await unixWatchdog {
             async let w: Void = c2.write("next")
             #expect(try await c1.read(maxCount: 8) == Array("next".utf8))
             try await w
@@ -525,7 +525,7 @@ struct NetPipeTests {
             return kept
         }
         let survivor = make()
-        let error = try await withWatchdog(1) { await unixError { _ = try await survivor.read(maxCount: 8) } }
+        let error = try await unixWatchdog(1) { await unixError { _ = try await survivor.read(maxCount: 8) } }
         #expect((error as? IOError) == .eof)
     }
 
@@ -534,7 +534,7 @@ struct NetPipeTests {
         let (c1, c2) = pipe()
         defer { try? c1.close(); try? c2.close() }
         let rounds = getenv("NETKIT_STRESS") != nil ? 20_000 : 2_000
-        try await withWatchdog(50) {
+        try await unixWatchdog(50) {
             async let writes: Void = {
                 for i in 0..<rounds { try await c1.write([UInt8(i % 251)]) }
                 try c1.close()

@@ -41,7 +41,7 @@ struct UnixListenerTests {
             defer { try? ln.close() }
             #expect(ln.addr.description == path)
             #expect(unixIsSocketFile(path))
-            try await withWatchdog {
+            try await unixWatchdog {
                 async let server = ln.accept()
                 let c = try await dial("unix", path)
                 let s = try await server
@@ -61,7 +61,7 @@ struct UnixListenerTests {
         let ln = try listenUnix("unix", laddr: UnixAddr(name: name))
         defer { try? ln.close() }
         #expect(ln.unixAddr.name == name)
-        try await withWatchdog {
+        try await unixWatchdog {
             async let server = ln.acceptUnix()
             let c = try await dialUnix("unix", raddr: UnixAddr(name: name))
             let s = try await server
@@ -76,7 +76,7 @@ struct UnixListenerTests {
         let sender = try Socket(.unix, .datagram)
         defer { try? sender.close() }
         _ = try ([1, 2, 3, 4, 5] as [UInt8]).withUnsafeBytes { try sender.send($0, to: try SocketAddress.unix(path: gname)) }
-        try await withWatchdog {
+        try await unixWatchdog {
             var buffer = [UInt8](repeating: 0, count: 64)
             let (n, from) = try await pc.readFromUnix(into: &buffer)
             #expect(Array(buffer[..<n]) == [1, 2, 3, 4, 5])
@@ -97,7 +97,7 @@ struct UnixListenerTests {
         #expect(ln.addr.description == name)
         #expect(ln.addr.network == "unix")
         #expect(unixFileType(name) == nil)
-        try await withWatchdog {
+        try await unixWatchdog {
             async let server = ln.accept()
             let c = try await dial("unix", name)
             let s = try await server
@@ -121,7 +121,7 @@ struct UnixListenerTests {
         let auto = ln.unixAddr
         #expect(auto.name.hasPrefix("@"))
         #expect(auto.name.utf8.count > 1)
-        try await withWatchdog {
+        try await unixWatchdog {
             async let server = ln.acceptUnix()
             let c = try await dialUnix("unix", raddr: auto)
             let s = try await server
@@ -143,7 +143,7 @@ struct UnixListenerTests {
         let c2 = try await dialUnix("unixgram", raddr: auto)
         defer { try? c2.close() }
         #expect(c2.remoteUnixAddr == auto)
-        try await withWatchdog {
+        try await unixWatchdog {
             try await c2.write("dgram")
             var buffer = [UInt8](repeating: 0, count: 16)
             let (n, _) = try await c1.readFromUnix(into: &buffer)
@@ -310,7 +310,7 @@ struct UnixListenerTests {
         let acceptor = Task { await unixError { _ = try await ln.acceptUnix() } }
         try await Task.sleep(for: .milliseconds(50))
         try ln.close()
-        let error = try await withWatchdog { await acceptor.value }
+        let error = try await unixWatchdog { await acceptor.value }
         #expect(unixIsClosed(error))
         #expect((error as? OpError)?.op == "accept")
         #expect(unixIsClosed(await unixError { _ = try await ln.accept() }))
@@ -334,7 +334,7 @@ struct UnixListenerTests {
             #expect(start.duration(to: .now) < .milliseconds(500))
         }
         try ln.setDeadline(.now + .milliseconds(20))
-        let error = try await withWatchdog { await unixError { _ = try await ln.accept() } }
+        let error = try await unixWatchdog { await unixError { _ = try await ln.accept() } }
         #expect(unixIsTimeout(error))
 
         // A past deadline, then cleared: accept blocks until a client comes.
@@ -343,7 +343,7 @@ struct UnixListenerTests {
         let acceptor = Task { try await ln.acceptUnix() }
         try await Task.sleep(for: .milliseconds(50))
         let c = try await dialUnix("unix", raddr: ln.unixAddr)
-        let s = try await withWatchdog { try await acceptor.value }
+        let s = try await unixWatchdog { try await acceptor.value }
         try c.close()
         try s.close()
     }
@@ -365,7 +365,7 @@ struct UnixListenerTests {
         }
         try await Task.sleep(for: .milliseconds(50))
         try ln.close()
-        let count = try await withWatchdog { try await server.value }
+        let count = try await unixWatchdog { try await server.value }
         #expect(count == 3)
     }
 }

@@ -37,7 +37,7 @@ struct UnixMessageTests {
         let contents = ["one", "two", "three"]
         let pipes = try contents.map(Self.filledPipe)
         let originals = pipes.map(\.0)
-        try await withWatchdog {
+        try await unixWatchdog {
             let oob = ControlMessage.unixRights(originals).encoded()
             let sent = try await c.writeMsgUnix([], oob: oob)
             #expect(sent.count == 0 && sent.oobCount == oob.count)
@@ -69,7 +69,7 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("scmd"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         let (fd, identity) = try Self.filledPipe("payload")
-        try await withWatchdog {
+        try await unixWatchdog {
             let oob = ControlMessage.unixRights([fd]).encoded()
             let data = Array("hello".utf8)
             let d = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 1)
@@ -102,7 +102,7 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("ctr"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         let pipes = try ["a", "b", "c"].map(Self.filledPipe)
-        try await withWatchdog {
+        try await unixWatchdog {
             // Room for one descriptor of three.
             try await c.writeMsgUnix(Array("1".utf8), oob: ControlMessage.unixRights(pipes.map(\.0)).encoded())
             var data = [UInt8](repeating: 0, count: 8)
@@ -135,7 +135,7 @@ struct UnixMessageTests {
             let b = try listenUnixgram("unixgram", laddr: UnixAddr(name: dir.file("b"), net: "unixgram"))
             defer { try? a.close(); try? b.close() }
             let (fd, identity) = try Self.filledPipe("gram")
-            try await withWatchdog {
+            try await unixWatchdog {
                 let oob = ControlMessage.unixRights([fd]).encoded()
                 let sent = try await a.writeMsgUnix([], oob: oob, to: b.localUnixAddr)
                 #expect(sent.count == 0)
@@ -175,7 +175,7 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("meof"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         try c.close()
-        try await withWatchdog {
+        try await unixWatchdog {
             var data = [UInt8](repeating: 0, count: 8)
             var oob = [UInt8](repeating: 0, count: ControlMessage.space(4))
             let error = await unixError { _ = try await s.readMsgUnix(into: &data, oob: &oob) }

@@ -16,7 +16,7 @@ struct UnixSocketTests {
             let ln = try await listen(network, path)
             defer { try? ln.close() }
             #expect(ln is UnixListener)
-            try await withWatchdog {
+            try await unixWatchdog {
                 async let accepted = ln.accept()
                 let c = try #require(try await dial(network, path) as? UnixConn)
                 let s = try #require(try await accepted as? UnixConn)
@@ -42,7 +42,7 @@ struct UnixSocketTests {
             let ln = try listenUnix("unix", laddr: UnixAddr(name: dir.file("srv")))
             defer { try? ln.close() }
             let local = UnixAddr(name: dir.file("cli"))
-            try await withWatchdog {
+            try await unixWatchdog {
                 async let accepted = ln.acceptUnix()
                 let c = try await dialUnix("unix", laddr: local, raddr: ln.unixAddr)
                 let s = try await accepted
@@ -72,7 +72,7 @@ struct UnixSocketTests {
     func halfClose() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("half"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await withWatchdog {
+        try await unixWatchdog {
             try await c.write("request")
             try c.closeWrite()
             #expect(try await unixReadAll(s) == Array("request".utf8))
@@ -96,7 +96,7 @@ struct UnixSocketTests {
     func closeRead() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("cr"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await withWatchdog {
+        try await unixWatchdog {
             try s.closeRead()
             await #expect(throws: IOError.eof) { _ = try await s.read(maxCount: 8) }
             // The writing side still works.
@@ -109,7 +109,7 @@ struct UnixSocketTests {
     func zeroByteRead(network: String) async throws {
         let (ln, c, s) = try await unixConnectedPair(network, "@" + uniqueSocketName("zero"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await withWatchdog {
+        try await unixWatchdog {
             var empty: [UInt8] = []
             #expect(try await s.read(into: &empty) == 0)
             #expect(try await s.read(into: UnsafeMutableRawBufferPointer(start: nil, count: 0)) == 0)
@@ -122,7 +122,7 @@ struct UnixSocketTests {
     func packetBoundaries() async throws {
         let (ln, c, s) = try await unixConnectedPair("unixpacket", "@" + uniqueSocketName("pkt"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await withWatchdog {
+        try await unixWatchdog {
             for record in ["a", "bb", "ccc"] { try await c.write(record) }
             for record in ["a", "bb", "ccc"] {
                 #expect(try await s.read(maxCount: 64) == Array(record.utf8))
@@ -147,9 +147,27 @@ struct UnixSocketTests {
             // Two records in one go, so that the parked reader is woken once for both.
             _ = try ([1] as [UInt8]).withUnsafeBytes { try raw.send($0) }
             _ = try ([2] as [UInt8]).withUnsafeBytes { try raw.send($0) }
-            let first = try await withWatchdog(2, "first record, round \(round)") { try await reader.value }
-            let second = try await withWatchdog(2, "second record, round \(round)") { try await s.read(maxCount: 64) }
+            let first = try await unixWatchdog(2, "first record, round \(round)") { try await reader.value }
+            let second = try await unixWatchdog(2, "second record, round \(round)") { try await s.read(maxCount: 64) }
             #expect(first == [1] && second == [2])
+        }
+    }
+
+    @Test("the last bytes and EOF behind one wake-up: the EOF is seen (a short read is not the end of events)")
+    func dataAndEOFBehindOneEdge() async throws {
+        for round in 0..<50 {
+            let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("fin"))
+            defer { try? ln.close(); try? c.close(); try? s.close() }
+            let raw = try c.withUnsafeSocket { $0 }
+            let reader = Task { try await s.read(maxCount: 64) }
+            try await Task.sleep(for: .milliseconds(2))
+            // The last bytes and the FIN in one go, so that the parked reader is woken once for both.
+            _ = try ([7] as [UInt8]).withUnsafeBytes { try raw.send($0) }
+            try raw.shutdown(.write)
+            let data = try await unixWatchdog(2, "data, round \(round)") { try await reader.value }
+            #expect(data == [7])
+            let end = try await unixWatchdog(2, "EOF, round \(round)") { await unixError { _ = try await s.read(maxCount: 64) } }
+            #expect((end as? IOError) == .eof)
         }
     }
 
@@ -162,13 +180,13 @@ struct UnixSocketTests {
         let reader = Task { await unixError { _ = try await s.read(maxCount: 16) } }
         try await Task.sleep(for: .milliseconds(100))
         try s.close()
-        let error = try await withWatchdog(1) { await reader.value }
+        let error = try await unixWatchdog(1) { await reader.value }
         #expect(unixIsClosed(error))
         #expect((error as? OpError)?.description
             == "read \(network) \(ln.addr.description): use of closed network connection")
 
         let peerReader = Task { await unixError { _ = try await c.read(maxCount: 16) } }
-        let peerError = try await withWatchdog(1) { await peerReader.value }
+        let peerError = try await unixWatchdog(1) { await peerReader.value }
         #expect((peerError as? IOError) == .eof)
     }
 
@@ -185,7 +203,7 @@ struct UnixSocketTests {
         }
         try await Task.sleep(for: .milliseconds(100))
         try c.close()
-        let error = try await withWatchdog(1) { await writer.value }
+        let error = try await unixWatchdog(1) { await writer.value }
         #expect(unixIsClosed(error))
     }
 
@@ -225,7 +243,7 @@ struct UnixSocketTests {
         #expect(unixIsTimeout(await unixError { try await s.write("x") }))
         // Nothing was consumed by the failed reads.
         try s.setDeadline(nil)
-        try await withWatchdog {
+        try await unixWatchdog {
             #expect(try await unixReadFull(s, 5) == Array("ready".utf8))
             try await s.write("back")
             #expect(try await unixReadFull(c, 4) == Array("back".utf8))
@@ -238,7 +256,7 @@ struct UnixSocketTests {
         defer { try? ln.close(); try? c.close(); try? s.close() }
         try s.setReadDeadline(.now + .milliseconds(100))
         let start = ContinuousClock.now
-        let error = try await withWatchdog { await unixError { _ = try await s.read(maxCount: 16) } }
+        let error = try await unixWatchdog { await unixError { _ = try await s.read(maxCount: 16) } }
         let elapsed = start.duration(to: .now)
         #expect(unixIsTimeout(error))
         #expect(elapsed >= .milliseconds(50) && elapsed < .seconds(1))
@@ -251,7 +269,7 @@ struct UnixSocketTests {
         try c.setWriteBuffer(4096)
         try c.setWriteDeadline(.now + .milliseconds(100))
         let start = ContinuousClock.now
-        let error = try await withWatchdog {
+        let error = try await unixWatchdog {
             await unixError {
                 let chunk = [UInt8](repeating: 2, count: 65536)
                 for _ in 0..<10_000 { try await c.write(chunk) }
@@ -268,7 +286,7 @@ struct UnixSocketTests {
         let reader = Task { await unixError { _ = try await s.read(maxCount: 16) } }
         try await Task.sleep(for: .milliseconds(50))
         try s.setReadDeadline(.now - .seconds(1))
-        #expect(unixIsTimeout(try await withWatchdog { await reader.value }))
+        #expect(unixIsTimeout(try await unixWatchdog { await reader.value }))
     }
 
     // MARK: cancellation (C24, C25)
@@ -280,7 +298,7 @@ struct UnixSocketTests {
         let reader = Task { await unixError { _ = try await s.read(maxCount: 16) } }
         try await Task.sleep(for: .milliseconds(50))
         reader.cancel()
-        let error = try await withWatchdog(1) { await reader.value }
+        let error = try await unixWatchdog(1) { await reader.value }
         #expect(error is CancellationError)
 
         // Already cancelled: fails without touching the socket.
@@ -290,7 +308,7 @@ struct UnixSocketTests {
         }
         #expect(await early.value is CancellationError)
 
-        try await withWatchdog {
+        try await unixWatchdog {
             try await c.write("after")
             #expect(try await unixReadFull(s, 5) == Array("after".utf8))
         }
@@ -301,7 +319,7 @@ struct UnixSocketTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("race"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         let rounds = 200
-        let received = try await withWatchdog(30) {
+        let received = try await unixWatchdog(30) {
             var got: [UInt8] = []
             for i in 0..<rounds {
                 let reader = Task { try await s.read(maxCount: 1) }

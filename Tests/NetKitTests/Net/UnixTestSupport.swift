@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import Testing
 @testable import NetKit
 
@@ -148,4 +149,60 @@ func unixConnectedPair(_ network: String, _ name: String) async throws -> (UnixL
     let client = try await dialUnix(network, raddr: UnixAddr(name: ln.unixAddr.name, net: network))
     let server = try await accepted
     return (ln, client, server)
+}
+
+/// Runs `body` in its own task and fails with `WatchdogError` if it has not finished within `seconds`.
+///
+/// Unlike a task group, it does not wait for a body that ignores cancellation (awaiting another task's
+/// value, say): on expiry the body is cancelled and left behind, and the test fails at once instead of hanging.
+func unixWatchdog<T: Sendable>(
+    _ seconds: Double = 5, _ what: String = "operation",
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let outcome = UnixOnce<Result<T, any Error>>()
+    let work = Task {
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        outcome.complete(result)
+    }
+    let timer = Task {
+        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        outcome.complete(.failure(WatchdogError(what: what)))
+    }
+    let result = await withTaskCancellationHandler {
+        await outcome.value
+    } onCancel: {
+        work.cancel()
+    }
+    timer.cancel()
+    if case .failure(let error) = result, error is WatchdogError { work.cancel() }
+    return try result.get()
+}
+
+/// A value set once, awaited by one task.
+final class UnixOnce<Value: Sendable>: Sendable {
+    private let state = Mutex<(value: Value?, waiter: CheckedContinuation<Value, Never>?)>((nil, nil))
+
+    func complete(_ value: Value) {
+        let waiter: CheckedContinuation<Value, Never>? = state.withLock { s in
+            if s.value != nil { return nil }
+            s.value = value
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(returning: value)
+    }
+
+    var value: Value {
+        get async {
+            await withCheckedContinuation { (c: CheckedContinuation<Value, Never>) in
+                let ready: Value? = state.withLock { s in
+                    if let v = s.value { return v }
+                    s.waiter = c
+                    return nil
+                }
+                if let ready { c.resume(returning: ready) }
+            }
+        }
+    }
 }

@@ -40,7 +40,7 @@ struct UnixgramTests {
             let a = try listenUnixgram("unixgram", laddr: UnixAddr(name: dir.file("a"), net: "unixgram"))
             let b = try listenUnixgram("unixgram", laddr: UnixAddr(name: dir.file("b"), net: "unixgram"))
             defer { try? a.close(); try? b.close() }
-            try await withWatchdog {
+            try await unixWatchdog {
                 try await a.writeToUnix(Array("ping".utf8), b.localUnixAddr)
                 var buffer = [UInt8](repeating: 0, count: 16)
                 let (n, from) = try await b.readFromUnix(into: &buffer)
@@ -62,7 +62,7 @@ struct UnixgramTests {
         defer { try? pc.close() }
         let c = try await dialUnix("unixgram", raddr: pc.localUnixAddr)
         defer { try? c.close() }
-        try await withWatchdog {
+        try await unixWatchdog {
             try await c.write(Array(repeating: 1, count: 100))
             try await c.write(Array(repeating: 2, count: 3))
             var small = [UInt8](repeating: 0, count: 10)
@@ -91,7 +91,7 @@ struct UnixgramTests {
             let c2 = try #require(try await dial("unixgram", c1.localAddr.description) as? UnixConn)
             defer { try? c2.close() }
             let u1 = try #require(c1 as? UnixConn)
-            try await withWatchdog {
+            try await unixWatchdog {
                 try await c2.write([UInt8]())
                 var one = [UInt8](repeating: 0, count: 1)
                 let (n, peer) = try await u1.readFromUnix(into: &one)
@@ -110,7 +110,7 @@ struct UnixgramTests {
             let a = try listenUnixgram("unixgram", laddr: UnixAddr(name: dir.file("za"), net: "unixgram"))
             let b = try listenUnixgram("unixgram", laddr: UnixAddr(name: dir.file("zb"), net: "unixgram"))
             defer { try? a.close(); try? b.close() }
-            try await withWatchdog {
+            try await unixWatchdog {
                 try await a.writeToUnix(Array("first".utf8), b.localUnixAddr)
                 try await a.writeToUnix(Array("second".utf8), b.localUnixAddr)
                 var empty: [UInt8] = []
@@ -165,7 +165,7 @@ struct UnixgramTests {
             }
             #expect(unixErrno(wrongType) == .invalidArgument)
 
-            try await withWatchdog {
+            try await unixWatchdog {
                 var seen: [String] = []
                 for _ in 0..<4 {
                     seen.append(String(decoding: try await server.read(maxCount: 32), as: UTF8.self))
@@ -191,7 +191,7 @@ struct UnixgramTests {
             defer { try? bound.close() }
             #expect(bound.localUnixAddr.name == dir.file("b"))
             try await bound.writeToUnix(Array("hi".utf8), server.localUnixAddr)
-            try await withWatchdog {
+            try await unixWatchdog {
                 var buffer = [UInt8](repeating: 0, count: 8)
                 let (n, from) = try await server.readFromUnix(into: &buffer)
                 #expect(n == 2 && from == bound.localUnixAddr)
@@ -210,7 +210,7 @@ struct UnixgramTests {
         }
         try await Task.sleep(for: .milliseconds(100))
         try pc.close()
-        let error = try await withWatchdog(1) { await reader.value }
+        let error = try await unixWatchdog(1) { await reader.value }
         #expect(unixIsClosed(error))
         #expect((error as? OpError)?.description == "read unixgram \(pc.localUnixAddr.name): use of closed network connection")
         let again = await unixError { try pc.close() }
@@ -228,7 +228,7 @@ struct UnixgramTests {
         #expect(unixIsTimeout(past))
         try pc.setReadDeadline(.now + .milliseconds(100))
         let start = ContinuousClock.now
-        let future = try await withWatchdog {
+        let future = try await unixWatchdog {
             await unixError {
                 let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
                 defer { raw.deallocate() }
