@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// The corresponding Go type is net's unexported `pipeAddr`.
 public struct PipeAddr: Addr, Hashable {
-    /// Creates the address.
+    /// Creates the address: Go's `pipeAddr{}`.
     public init() {}
     /// "pipe". The corresponding Go method is `pipeAddr.Network`.
     public var network: String { "pipe" }

@@ -19,7 +19,7 @@ extension UnixConn {
         /// The sender, nil for an unnamed socket or a connected one. Go's `addr`.
         public var addr: UnixAddr?
 
-        /// Creates a result.
+        /// Creates a result from Go's `n, oobn, flags, addr`.
         public init(count: Int, oobCount: Int, flags: Int32, addr: UnixAddr?) {
             self.count = count
             self.oobCount = oobCount
@@ -27,13 +27,16 @@ extension UnixConn {
             self.addr = addr
         }
 
-        /// The datagram was longer than the buffer; its rest is lost (`MSG_TRUNC`).
+        /// The datagram was longer than the buffer; its rest is lost (`MSG_TRUNC`). Go:
+        /// `flags&syscall.MSG_TRUNC != 0`.
         public var isTruncated: Bool { flags & NK_MSG_TRUNC != 0 }
 
-        /// Control data did not fit in the `oob` buffer (`MSG_CTRUNC`). Descriptors the kernel could not
-        /// deliver were closed by the kernel, and those that did arrive were closed by `readMsgUnix` and
-        /// replaced by -1 in the `oob` buffer: none leaks, none can be used. Retry with a larger buffer
-        /// (`ControlMessage.space(4 * count)`) is not possible — the descriptors are gone — so size it right.
+        /// Control data did not fit in the `oob` buffer (`MSG_CTRUNC`; Go: `flags&syscall.MSG_CTRUNC != 0`).
+        ///
+        /// Descriptors the kernel could not deliver were closed by the kernel, and those that did arrive were
+        /// closed by `readMsgUnix` and replaced by -1 in the `oob` buffer: none leaks, none can be used (Go hands
+        /// the partial list to the caller). The descriptors are gone, so size `oob` for the most a peer may send:
+        /// `ControlMessage.space(4 * n)` holds `n`.
         public var isControlTruncated: Bool { flags & NK_MSG_CTRUNC != 0 }
     }
 
@@ -54,7 +57,10 @@ extension UnixConn {
         into buffer: UnsafeMutableRawBufferPointer, oob: UnsafeMutableRawBufferPointer
     ) async throws -> Message {
         let useDummy = buffer.isEmpty && !oob.isEmpty && netFD.kind != .datagram
-        if buffer.isEmpty && !useDummy && netFD.kind != .datagram { return Message(count: 0, oobCount: 0, flags: 0, addr: nil) }
+        if buffer.isEmpty && !useDummy && netFD.kind != .datagram {
+            // Nothing to receive into: answer at once, as `read` does (a stream has no empty message).
+            return Message(count: 0, oobCount: 0, flags: 0, addr: nil)
+        }
         let dummy = useDummy ? UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 1) : nil
         defer { dummy?.deallocate() }
         let received: Socket.ReceivedMessage
@@ -72,7 +78,10 @@ extension UnixConn {
     /// The corresponding Go method is `UnixConn.ReadMsgUnix`.
     nonisolated(nonsending) public func readMsgUnix(into buffer: inout [UInt8], oob: inout [UInt8]) async throws -> Message {
         let useDummy = buffer.isEmpty && !oob.isEmpty && netFD.kind != .datagram
-        if buffer.isEmpty && !useDummy && netFD.kind != .datagram { return Message(count: 0, oobCount: 0, flags: 0, addr: nil) }
+        if buffer.isEmpty && !useDummy && netFD.kind != .datagram {
+            // Nothing to receive into: answer at once, as `read` does (a stream has no empty message).
+            return Message(count: 0, oobCount: 0, flags: 0, addr: nil)
+        }
         let received: Socket.ReceivedMessage
         do {
             if useDummy {

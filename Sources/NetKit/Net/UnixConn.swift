@@ -54,10 +54,10 @@ public final class UnixConn: Conn, PacketConn, NetFDBacked {
     /// The corresponding Go method is `UnixConn.RemoteAddr`.
     public var remoteAddr: any Addr { remoteUnixAddr }
 
-    /// The local address as a `UnixAddr`.
+    /// The local address as a `UnixAddr`: Go's `c.LocalAddr().(*net.UnixAddr)`.
     public var localUnixAddr: UnixAddr { (netFD.laddr as? UnixAddr) ?? UnixAddr(name: "", net: addrNetwork) }
 
-    /// The remote address as a `UnixAddr`.
+    /// The remote address as a `UnixAddr`: Go's `c.RemoteAddr().(*net.UnixAddr)`.
     public var remoteUnixAddr: UnixAddr { (netFD.raddr as? UnixAddr) ?? UnixAddr(name: "", net: addrNetwork) }
 
     /// Sets both deadlines. The corresponding Go method is `UnixConn.SetDeadline`.
@@ -201,6 +201,7 @@ extension UnixConn {
     }
 
     /// Sends `bytes` as one packet to `addr`. The `[UInt8]` form of `writeToUnix(_:_:)`.
+    /// The corresponding Go method is `UnixConn.WriteToUnix`.
     @discardableResult
     nonisolated(nonsending) public func writeToUnix(_ bytes: [UInt8], _ addr: UnixAddr) async throws -> Int {
         let sa = try destination(addr)

@@ -105,7 +105,7 @@ public final class UnixListener: Listener, NetFDBacked {
     /// The corresponding Go method is `UnixListener.Addr`.
     public var addr: any Addr { unixAddr }
 
-    /// The listener's address as a `UnixAddr`.
+    /// The listener's address as a `UnixAddr`: Go's `l.Addr().(*net.UnixAddr)`.
     public var unixAddr: UnixAddr { (netFD.laddr as? UnixAddr) ?? UnixAddr(name: "", net: netFD.net) }
 
     /// Sets the deadline for `accept` (nil: none). The corresponding Go method is `UnixListener.SetDeadline`.
