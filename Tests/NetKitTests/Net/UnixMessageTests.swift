@@ -170,6 +170,22 @@ struct UnixMessageTests {
         #expect((error as? OpError)?.description == "write unix \(ln.addr.description): sendmsg: bad file descriptor")
     }
 
+    @Test("writeMsgUnix to a closed peer fails with EPIPE and raises no SIGPIPE (E37; swift test keeps SIG_DFL)")
+    func writeMsgBrokenPipe() async throws {
+        let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("epipe"))
+        defer { try? ln.close(); try? c.close(); try? s.close() }
+        try s.close()
+        try await unixWatchdog {
+            var last: (any Error)?
+            for _ in 0..<3 {
+                last = await unixError { try await c.writeMsgUnix(Array("x".utf8), oob: []) }
+                if last != nil { break }
+            }
+            let errno = unixErrno(last)
+            #expect(errno == .brokenPipe || errno == .connectionReset, "got \(String(describing: last))")
+        }
+    }
+
     @Test("readMsgUnix on a closed peer is EOF wrapped in an OpError, as Go's ReadMsgUnix")
     func readMsgEOF() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("meof"))

@@ -340,6 +340,20 @@ struct UnixSocketTests {
 
     // MARK: descriptors
 
+    @Test("connections and listeners dropped without close release their descriptors (A10)")
+    func droppedWithoutClose() async throws {
+        func make() async throws -> [String] {
+            let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("drop"))
+            let listener = try ln.withUnsafeListenerSocket { descriptorIdentity($0.rawValue) }
+            return [try unixIdentity(c), try unixIdentity(s), listener].compactMap { $0 }
+        }
+        var identities: [String] = []
+        for _ in 0..<20 { identities += try await make() }
+        #expect(identities.count == 60)
+        let still = await unixWaitClosed(identities)
+        #expect(still.isEmpty, "descriptors of dropped objects still open: \(still)")
+    }
+
     @Test("every descriptor is close-on-exec and closed by close (A8)")
     func descriptorsClosed() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("fd"))

@@ -206,3 +206,10 @@ final class UnixOnce<Value: Sendable>: Sendable {
         }
     }
 }
+
+extension UnixListener {
+    /// Runs `body` with the listening socket (test helper over `syscallConn`).
+    func withUnsafeListenerSocket<R>(_ body: (Socket) throws -> R) throws -> R {
+        try syscallConn().control(body)
+    }
+}
