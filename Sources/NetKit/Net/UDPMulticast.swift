@@ -54,8 +54,10 @@ private func checkMulticastArguments(_ network: String, _ group: UDPAddr?) throw
     return group
 }
 
-/// Go's `sysListener.listenMulticastUDP`: listen on the group's port, then join on the interface.
-private func listenMulticast(_ network: String, interfaceIndex index: UInt32, group: UDPAddr) throws -> UDPConn {
+/// Go's `sysListener.listenMulticastUDP`: listen on the group's port (with `config`), then join on the interface.
+func listenMulticast(
+    _ network: String, interfaceIndex index: UInt32, group: UDPAddr, config: ListenConfig = ListenConfig()
+) throws -> UDPConn {
     if index != 0 {
         let known = withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(IF_NAMESIZE) + 1) { name in
             if_indextoname(index, name.baseAddress!) != nil
@@ -65,7 +67,7 @@ private func listenMulticast(_ network: String, interfaceIndex index: UInt32, gr
                           err: AddrError(err: AddrError.noSuchInterface, addr: String(index)))
         }
     }
-    let conn = try ListenConfig().listenUDPConn(network: network, laddr: group)
+    let conn = try config.listenUDPConn(network: network, laddr: group)
     do {
         try conn.netFD.pd.syscall("setsockopt") { s throws(Errno) in
             if let v4 = group.ip.v4Value {
@@ -110,7 +112,7 @@ private func joinIPv6Group(_ s: Socket, group: IP, interfaceIndex: UInt32) throw
 
 /// The layout of C's `struct ipv6_mreq` (an `in6_addr` in network byte order, then the interface index; 20
 /// bytes), declared here because Swift imports `in6_addr`'s union as not bitwise-copyable.
-private struct IPv6MulticastRequest: BitwiseCopyable {
+struct IPv6MulticastRequest: BitwiseCopyable {
     var addressHigh: UInt64
     var addressLow: UInt64
     var interfaceIndex: UInt32
