@@ -17,7 +17,7 @@ public struct UDPMessage: Sendable, Hashable {
     /// Go's `addr` of `ReadMsgUDPAddrPort`.
     public var addrPort: AddrPort
 
-    /// Creates a result.
+    /// Creates a result from Go's four results of `UDPConn.ReadMsgUDPAddrPort` (n, oobn, flags, addr).
     public init(count: Int, oobCount: Int, flags: Int32, addrPort: AddrPort) {
         self.count = count
         self.oobCount = oobCount

@@ -14,18 +14,18 @@
 ///
 /// A Swift-only addition; Go servers loop over `UDPConn.ReadFromUDP`.
 public struct UDPPackets: AsyncSequence, Sendable {
-    /// One datagram and its sender.
+    /// One datagram and its sender: Go's `b[:n]` and `addr` of `UDPConn.ReadFromUDP`.
     public typealias Element = (bytes: [UInt8], addr: UDPAddr)
 
     let conn: UDPConn
     let maxSize: Int
 
-    /// Makes an iterator with its own receive buffer.
+    /// Makes an iterator with its own receive buffer (Swift's `AsyncSequence`; no Go counterpart).
     public func makeAsyncIterator() -> Iterator {
         Iterator(conn: conn, maxSize: maxSize)
     }
 
-    /// Receives the datagrams one by one.
+    /// Receives the datagrams one by one, each with one `UDPConn.readFromUDP` (Go's `ReadFromUDP`).
     public struct Iterator: AsyncIteratorProtocol {
         let conn: UDPConn
         let scratch: ScratchBuffer
@@ -35,7 +35,8 @@ public struct UDPPackets: AsyncSequence, Sendable {
             self.scratch = ScratchBuffer(byteCount: Swift.max(0, maxSize))
         }
 
-        /// The next datagram and its sender, or nil once the connection is closed.
+        /// The next datagram and its sender, or nil once the connection is closed (where Go's `ReadFromUDP`
+        /// would return `net.ErrClosed`).
         public mutating func next() async throws -> Element? {
             do {
                 let (count, addr) = try await conn.readFromUDP(into: scratch.buffer)
