@@ -299,4 +299,129 @@ struct UDPLifecycleTests {
         #expect(outcome == "cancelled")
         #expect(try await udpReceive(pc).bytes == Array("keep".utf8))
     }
+
+    @Test("cancel racing with arrival: a cancelled read never swallows a datagram")
+    func cancelRacingWithArrival() async throws {
+        let pc = try UDPLoopback.lo4.listen()
+        let sender = try UDPLoopback.lo4.listen()
+        defer { try? pc.close(); try? sender.close() }
+        for i in 0..<200 {
+            let tag = UInt8(i % 256)
+            let reader = Task { () -> UInt8? in
+                var buffer = [UInt8](repeating: 0, count: 8)
+                do {
+                    _ = try await pc.readFromUDP(into: &buffer)
+                    return buffer[0]
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    Issue.record("unexpected error: \(error)")
+                    return nil
+                }
+            }
+            if i % 2 == 0 { await Task.yield() }
+            try await sender.writeToUDP([tag], pc.localUDPAddr)
+            reader.cancel()
+            let outcome = try await withWatchdog { await reader.value }
+            if let got = outcome {
+                #expect(got == tag)
+            } else {
+                // Reported as cancelled: the datagram must still be there.
+                #expect(try await udpReceive(pc).bytes == [tag])
+            }
+        }
+        try pc.setReadDeadline(.now + .milliseconds(20))
+        let leftover = await udpExpectOpError { _ = try await udpReceive(pc) }
+        #expect(leftover?.isTimeout == true, "a datagram was left over or duplicated")
+    }
+
+    @Test("read and write deadlines are independent")
+    func deadlinesIndependent() async throws {
+        let a = try UDPLoopback.lo4.listen()
+        let b = try UDPLoopback.lo4.listen()
+        defer { try? a.close(); try? b.close() }
+        try b.setDeadline(.now - .seconds(1))
+        try b.setReadDeadline(nil)                     // only writes are expired now
+        await udpExpectOpError("write udp4 \(b.localAddr)->\(a.localAddr): i/o timeout") {
+            try await b.writeToUDP([1], a.localUDPAddr)
+        }
+        let reader = Task { try await udpReceive(b) }
+        try await Task.sleep(for: .milliseconds(30))
+        try await a.writeToUDP([2], b.localUDPAddr)
+        #expect(try await reader.value.bytes == [2])   // the read blocked until data came
+        try b.setReadDeadline(.now - .seconds(1))
+        try b.setWriteDeadline(nil)
+        try await b.writeToUDP([3], a.localUDPAddr)     // writes work again, reads are expired
+        #expect(try await udpReceive(a).bytes == [3])
+        await udpExpectOpError("read udp4 \(b.localAddr): i/o timeout") { _ = try await udpReceive(b) }
+    }
+
+    @Test("reads, writes and deadline changes racing with close end cleanly")
+    func concurrentMethodsAndClose() async throws {
+        for round in 0..<20 {
+            let pc = try UDPLoopback.lo4.listen()
+            let peer = try UDPLoopback.lo4.listen()
+            defer { try? peer.close() }
+            let target = pc.localUDPAddr
+            let outcomes = UDPShared<[String]>([])
+            try await withWatchdog(10, "round \(round)") {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask {
+                            var buffer = [UInt8](repeating: 0, count: 32)
+                            while true {
+                                do {
+                                    _ = try await pc.readFromUDP(into: &buffer)
+                                } catch let error as OpError where error.isClosed {
+                                    outcomes.withLock { $0.append("closed") }
+                                    return
+                                } catch let error as OpError where error.isTimeout {
+                                    try? pc.setReadDeadline(nil)
+                                } catch {
+                                    outcomes.withLock { $0.append("unexpected \(error)") }
+                                    return
+                                }
+                            }
+                        }
+                    }
+                    group.addTask {
+                        for i in 0..<200 {
+                            do {
+                                try await pc.writeToUDP([UInt8(i % 256)], peer.localUDPAddr)
+                                try await peer.writeToUDP([UInt8(i % 256)], target)
+                            } catch let error as OpError where error.isClosed {
+                                return
+                            } catch {
+                                outcomes.withLock { $0.append("unexpected \(error)") }
+                                return
+                            }
+                        }
+                    }
+                    group.addTask {
+                        for i in 0..<100 {
+                            do {
+                                try pc.setReadDeadline(i % 3 == 0 ? .now - .seconds(1) : .now + .milliseconds(10))
+                                try pc.setWriteDeadline(.now + .seconds(5))
+                                _ = pc.localAddr
+                                _ = pc.remoteAddr
+                            } catch let error as OpError where error.isClosed {
+                                return
+                            } catch {
+                                outcomes.withLock { $0.append("unexpected \(error)") }
+                                return
+                            }
+                            await Task.yield()
+                        }
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
+                        try? pc.close()
+                    }
+                }
+            }
+            let all = outcomes.withLock { $0 }
+            #expect(all.filter { $0 != "closed" }.isEmpty, "\(all)")
+            #expect(all.count == 3)
+        }
+    }
 }
