@@ -45,7 +45,7 @@ extension UDPConn {
     ///
     /// A datagram longer than `buffer` fills it and sets `isTruncated`; its rest is discarded and never shows
     /// up in a later read. The corresponding Go method is `UDPConn.ReadMsgUDP`.
-    public func readMsgUDP(
+    nonisolated(nonsending) public func readMsgUDP(
         into buffer: UnsafeMutableRawBufferPointer,
         oob: UnsafeMutableRawBufferPointer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     ) async throws -> UDPMessage {
@@ -58,6 +58,7 @@ extension UDPConn {
     /// Reads one datagram into the start of `buffer` and its control data into the start of `oob` (no copies).
     ///
     /// The corresponding Go method is `UDPConn.ReadMsgUDP`.
+    nonisolated(nonsending)
     public func readMsgUDP(into buffer: inout [UInt8], oob: inout [UInt8]) async throws -> UDPMessage {
         let m = try await receiveMessage { s throws(Errno) in
             try buffer.withUnsafeMutableBytesThrowingErrno { p throws(Errno) in
@@ -72,7 +73,7 @@ extension UDPConn {
     /// Reads one datagram into the start of `buffer` (no copy), without control data, reporting truncation.
     ///
     /// The corresponding Go method is `UDPConn.ReadMsgUDP` with a nil `oob`.
-    public func readMsgUDP(into buffer: inout [UInt8]) async throws -> UDPMessage {
+    nonisolated(nonsending) public func readMsgUDP(into buffer: inout [UInt8]) async throws -> UDPMessage {
         let m = try await receiveMessage { s throws(Errno) in
             try buffer.withUnsafeMutableBytesThrowingErrno { p throws(Errno) in
                 try PollDesc.receiveMessage(s, into: p, control: UnsafeMutableRawBufferPointer(start: nil, count: 0))
@@ -84,7 +85,7 @@ extension UDPConn {
     /// `readMsgUDP`, named after Go's `AddrPort` variant: `UDPMessage` carries the sender as `addrPort`.
     ///
     /// The corresponding Go method is `UDPConn.ReadMsgUDPAddrPort`.
-    public func readMsgUDPAddrPort(
+    nonisolated(nonsending) public func readMsgUDPAddrPort(
         into buffer: UnsafeMutableRawBufferPointer,
         oob: UnsafeMutableRawBufferPointer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     ) async throws -> UDPMessage {
@@ -100,7 +101,7 @@ extension UDPConn {
     /// Throws `WriteToConnectedError` for an address on a connected socket and Go's "missing address" for none
     /// on an unconnected one. The corresponding Go method is `UDPConn.WriteMsgUDP`.
     @discardableResult
-    public func writeMsgUDP(
+    nonisolated(nonsending) public func writeMsgUDP(
         _ buffer: UnsafeRawBufferPointer,
         oob: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
         addr: UDPAddr?
@@ -116,6 +117,7 @@ extension UDPConn {
     ///
     /// The corresponding Go method is `UDPConn.WriteMsgUDP`.
     @discardableResult
+    nonisolated(nonsending)
     public func writeMsgUDP(_ bytes: [UInt8], oob: [UInt8] = [], addr: UDPAddr?) async throws -> (count: Int, oobCount: Int) {
         let destination = try messageDestination(addr)
         let n = try await sendMessage(addr) { s throws(Errno) in
@@ -131,7 +133,7 @@ extension UDPConn {
     /// Sends `buffer` as one datagram with the control data `oob` to `addr` (the invalid `AddrPort()` when
     /// connected). The corresponding Go method is `UDPConn.WriteMsgUDPAddrPort`.
     @discardableResult
-    public func writeMsgUDPAddrPort(
+    nonisolated(nonsending) public func writeMsgUDPAddrPort(
         _ buffer: UnsafeRawBufferPointer,
         oob: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
         addr: AddrPort
@@ -163,6 +165,7 @@ extension UDPConn {
 
     /// One `recvmsg(2)` through the poller; failures become `OpError{op: "read"}` (syscall "recvmsg").
     @inline(__always)
+    nonisolated(nonsending)
     func receiveMessage(_ body: (Socket) throws(Errno) -> Socket.ReceivedMessage) async throws -> Socket.ReceivedMessage {
         do {
             return try await netFD.pd.perform(.read, body)
@@ -173,6 +176,7 @@ extension UDPConn {
 
     /// One `sendmsg(2)` through the poller; failures become `OpError{op: "write"}` (syscall "sendmsg").
     @inline(__always)
+    nonisolated(nonsending)
     func sendMessage<A: Addr>(_ addr: A?, _ body: (Socket) throws(Errno) -> Int) async throws -> Int {
         do {
             return try await netFD.pd.perform(.write, body)

@@ -36,14 +36,14 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// datagram; the excess of a longer one is discarded). An empty buffer returns 0 at once, consuming nothing.
     ///
     /// The corresponding Go method is `UDPConn.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         try await netFD.read(into: buffer)
     }
 
     /// Reads one datagram into the start of `buffer` (no copy) and returns its length.
     ///
     /// The corresponding Go method is `UDPConn.Read`.
-    public func read(into buffer: inout [UInt8]) async throws -> Int {
+    nonisolated(nonsending) public func read(into buffer: inout [UInt8]) async throws -> Int {
         try await netFD.read(into: &buffer)
     }
 
@@ -52,7 +52,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// On an unconnected socket this fails with `EDESTADDRREQ`; a datagram too large for UDP fails with
     /// `EMSGSIZE` ("message too long") and nothing is sent. The corresponding Go method is `UDPConn.Write`.
     @discardableResult
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         try await netFD.writeAll(buffer)
     }
 
@@ -96,6 +96,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// `readFromUDP` in hot loops). An empty buffer still consumes one datagram and reports its sender.
     ///
     /// The corresponding Go method is `UDPConn.ReadFrom`.
+    nonisolated(nonsending)
     public func readFrom(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: any Addr) {
         let (count, addr) = try await readFromUDP(into: buffer)
         return (count, addr)
@@ -104,6 +105,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// Reads one datagram into the start of `buffer` (no copy) and returns its length and sender.
     ///
     /// The corresponding Go method is `UDPConn.ReadFrom`.
+    nonisolated(nonsending)
     public func readFrom(into buffer: inout [UInt8]) async throws -> (count: Int, addr: any Addr) {
         let (count, addr) = try await readFromUDP(into: &buffer)
         return (count, addr)
@@ -114,6 +116,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// On a dual-stack socket (`listenUDP("udp", …)` on a wildcard address) an IPv4 sender appears as an
     /// IPv4-mapped IPv6 address, which `description` still prints as `127.0.0.1:port` and which `writeToUDP`
     /// accepts back. The corresponding Go method is `UDPConn.ReadFromUDP`.
+    nonisolated(nonsending)
     public func readFromUDP(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: UDPAddr) {
         let (count, from) = try await receiveFrom { s throws(Errno) in try s.receiveFrom(into: buffer) }
         return (count, UDPAddr(from) ?? UDPAddr())
@@ -122,6 +125,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// Reads one datagram into the start of `buffer` (no copy) and returns its length and sender.
     ///
     /// The corresponding Go method is `UDPConn.ReadFromUDP`.
+    nonisolated(nonsending)
     public func readFromUDP(into buffer: inout [UInt8]) async throws -> (count: Int, addr: UDPAddr) {
         let (count, from) = try await receiveFrom { s throws(Errno) in
             try buffer.withUnsafeMutableBytesThrowingErrno { p throws(Errno) in try s.receiveFrom(into: p) }
@@ -134,6 +138,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// On a dual-stack socket an IPv4 sender is IPv4-mapped (`[::ffff:127.0.0.1]:port`); call `addr.unmap()`
     /// to compare it with IPv4 addresses. The mapped form can be passed to `writeToUDPAddrPort` as it is.
     /// The corresponding Go method is `UDPConn.ReadFromUDPAddrPort`.
+    nonisolated(nonsending)
     public func readFromUDPAddrPort(into buffer: UnsafeMutableRawBufferPointer) async throws -> (count: Int, addr: AddrPort) {
         let (count, from) = try await receiveFrom { s throws(Errno) in try s.receiveFrom(into: buffer) }
         return (count, addrPort(of: from))
@@ -142,6 +147,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// Reads one datagram into the start of `buffer` (no copy) and returns its length and sender.
     ///
     /// The corresponding Go method is `UDPConn.ReadFromUDPAddrPort`.
+    nonisolated(nonsending)
     public func readFromUDPAddrPort(into buffer: inout [UInt8]) async throws -> (count: Int, addr: AddrPort) {
         let (count, from) = try await receiveFrom { s throws(Errno) in
             try buffer.withUnsafeMutableBytesThrowingErrno { p throws(Errno) in try s.receiveFrom(into: p) }
@@ -155,6 +161,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     ///
     /// Throws `WriteToConnectedError` on a connected socket. The corresponding Go method is `UDPConn.WriteTo`.
     @discardableResult
+    nonisolated(nonsending)
     public func writeTo(_ buffer: UnsafeRawBufferPointer, _ addr: any Addr) async throws -> Int {
         try await writeTo(buffer, Optional(addr))
     }
@@ -164,6 +171,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     ///
     /// The corresponding Go method is `UDPConn.WriteTo`.
     @discardableResult
+    nonisolated(nonsending)
     public func writeTo(_ buffer: UnsafeRawBufferPointer, _ addr: (any Addr)?) async throws -> Int {
         guard let addr else { return try await writeToUDP(buffer, nil) }
         guard let udp = addr as? UDPAddr else {
@@ -175,7 +183,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// Sends `bytes` as one datagram to `addr` (see `writeTo(_:_:)`). The corresponding Go method is
     /// `UDPConn.WriteTo`.
     @discardableResult
-    public func writeTo(_ bytes: [UInt8], _ addr: (any Addr)?) async throws -> Int {
+    nonisolated(nonsending) public func writeTo(_ bytes: [UInt8], _ addr: (any Addr)?) async throws -> Int {
         guard let addr else { return try await writeToUDP(bytes, nil) }
         guard let udp = addr as? UDPAddr else {
             throw OpError(op: "write", net: netFD.net, source: netFD.laddr, addr: addr, err: Errno.invalidArgument)
@@ -189,6 +197,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// address" for nil, an `AddrError` when `addr` does not fit the socket's family (an IPv6 address on a
     /// "udp4" socket), `EMSGSIZE` for a datagram too large. The corresponding Go method is `UDPConn.WriteToUDP`.
     @discardableResult
+    nonisolated(nonsending)
     public func writeToUDP(_ buffer: UnsafeRawBufferPointer, _ addr: UDPAddr?) async throws -> Int {
         let destination = try destination(addr)
         return try await sendTo(addr) { s throws(Errno) in try s.send(buffer, to: destination) }
@@ -196,7 +205,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
 
     /// Sends `bytes` as one datagram to `addr`. The corresponding Go method is `UDPConn.WriteToUDP`.
     @discardableResult
-    public func writeToUDP(_ bytes: [UInt8], _ addr: UDPAddr?) async throws -> Int {
+    nonisolated(nonsending) public func writeToUDP(_ bytes: [UInt8], _ addr: UDPAddr?) async throws -> Int {
         let destination = try destination(addr)
         return try await sendTo(addr) { s throws(Errno) in
             try bytes.withUnsafeBytesThrowingErrno { p throws(Errno) in try s.send(p, to: destination) }
@@ -208,6 +217,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// IPv6 socket IPv4 addresses are sent IPv4-mapped. The corresponding Go method is
     /// `UDPConn.WriteToUDPAddrPort`.
     @discardableResult
+    nonisolated(nonsending)
     public func writeToUDPAddrPort(_ buffer: UnsafeRawBufferPointer, _ addr: AddrPort) async throws -> Int {
         let destination = try destination(addr)
         return try await sendTo(UDPAddrPortAddr(addrPort: addr)) { s throws(Errno) in try s.send(buffer, to: destination) }
@@ -215,7 +225,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
 
     /// Sends `bytes` as one datagram to `addr`. The corresponding Go method is `UDPConn.WriteToUDPAddrPort`.
     @discardableResult
-    public func writeToUDPAddrPort(_ bytes: [UInt8], _ addr: AddrPort) async throws -> Int {
+    nonisolated(nonsending) public func writeToUDPAddrPort(_ bytes: [UInt8], _ addr: AddrPort) async throws -> Int {
         let destination = try destination(addr)
         return try await sendTo(UDPAddrPortAddr(addrPort: addr)) { s throws(Errno) in
             try bytes.withUnsafeBytesThrowingErrno { p throws(Errno) in try s.send(p, to: destination) }
@@ -249,7 +259,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
 
     /// One `recvfrom(2)` through the poller; failures become `OpError{op: "read"}` (syscall "recvfrom").
     @inline(__always)
-    func receiveFrom(
+    nonisolated(nonsending) func receiveFrom(
         _ body: (Socket) throws(Errno) -> (count: Int, from: SocketAddress)
     ) async throws -> (count: Int, from: SocketAddress) {
         do {
@@ -262,6 +272,7 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     /// One `sendto(2)` through the poller; failures become `OpError{op: "write"}` (syscall "sendto") naming
     /// `addr`, which is boxed only then.
     @inline(__always)
+    nonisolated(nonsending)
     func sendTo<A: Addr>(_ addr: A?, _ body: (Socket) throws(Errno) -> Int) async throws -> Int {
         do {
             return try await netFD.pd.perform(.write, body)

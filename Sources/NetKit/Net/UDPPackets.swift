@@ -38,6 +38,12 @@ public struct UDPPackets: AsyncSequence, Sendable {
         /// The next datagram and its sender, or nil once the connection is closed (where Go's `ReadFromUDP`
         /// would return `net.ErrClosed`).
         public mutating func next() async throws -> Element? {
+            try await next(isolation: nil)
+        }
+
+        /// The next datagram and its sender, or nil once the connection is closed; runs on the caller's actor.
+        /// Go's `UDPConn.ReadFromUDP` in a server loop.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Element? {
             do {
                 let (count, addr) = try await conn.readFromUDP(into: scratch.buffer)
                 return (Array(UnsafeRawBufferPointer(rebasing: scratch.buffer[..<count])), addr)

@@ -56,7 +56,7 @@ extension Dialer {
     }
 
     /// Go's `sysDialer.dialUDP`, the entry point `dialSingle` uses for UDP addresses.
-    func dialUDPSingle(
+    nonisolated(nonsending) func dialUDPSingle(
         network: String, laddr: UDPAddr?, raddr: UDPAddr, deadline: ContinuousClock.Instant?
     ) async throws -> any Conn {
         try dialUDPConn(network: network, laddr: laddr, raddr: raddr, deadline: deadline)

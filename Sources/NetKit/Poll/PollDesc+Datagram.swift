@@ -11,7 +11,7 @@ extension PollDesc {
     /// the returned `msg_flags` (`MSG_TRUNC` when the datagram was longer than `buffer` and its rest was
     /// dropped, `MSG_CTRUNC` when control data did not fit). A zero-length buffer still consumes one datagram.
     /// Go's `FD.ReadMsg`.
-    func readMsg(
+    nonisolated(nonsending) func readMsg(
         into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer, flags: Int32 = 0
     ) async throws(PollError) -> Socket.ReceivedMessage {
         try await perform(.read) { s throws(Errno) in
@@ -22,7 +22,7 @@ extension PollDesc {
     /// One `sendmsg(2)` of `buffer` as a single datagram with the control data `control`, to `address` (nil on
     /// a connected socket). An empty buffer sends an empty datagram. Returns the number of data bytes sent.
     /// Go's `FD.WriteMsg`.
-    func writeMsg(
+    nonisolated(nonsending) func writeMsg(
         _ buffer: UnsafeRawBufferPointer, control: UnsafeRawBufferPointer, to address: SocketAddress?
     ) async throws(PollError) -> Int {
         try await perform(.write) { s throws(Errno) in

@@ -314,7 +314,9 @@ struct UDPConnTests {
             let pktinfo = try #require(messages.first { $0.level == Int32(IPPROTO_IP) && $0.type == IP_PKTINFO })
             #expect(pktinfo.data.count == 12)
             let ifindex = pktinfo.data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: Int32.self) }
-            let destination = pktinfo.data.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+            let destination = pktinfo.data.withUnsafeBytes {
+                UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            }
             #expect(ifindex == Int32(if_nametoindex("lo")))
             #expect(destination == 0x7f00_0001)
         }
@@ -352,7 +354,7 @@ struct UDPConnTests {
             return served
         }
         let clients = 4
-        let rounds = 25
+        let rounds = 25 * ioStressFactor   // NETKIT_STRESS=n runs n times more
         try await withWatchdog(20, "echo clients") {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for c in 0..<clients {

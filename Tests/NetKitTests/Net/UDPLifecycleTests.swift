@@ -305,7 +305,7 @@ struct UDPLifecycleTests {
         let pc = try UDPLoopback.lo4.listen()
         let sender = try UDPLoopback.lo4.listen()
         defer { try? pc.close(); try? sender.close() }
-        for i in 0..<200 {
+        for i in 0..<(200 * ioStressFactor) {   // NETKIT_STRESS=n runs n times more
             let tag = UInt8(i % 256)
             let reader = Task { () -> UInt8? in
                 var buffer = [UInt8](repeating: 0, count: 8)
@@ -358,7 +358,7 @@ struct UDPLifecycleTests {
 
     @Test("reads, writes and deadline changes racing with close end cleanly")
     func concurrentMethodsAndClose() async throws {
-        for round in 0..<20 {
+        for round in 0..<(5 * ioStressFactor) {   // NETKIT_STRESS=n runs n times more
             let pc = try UDPLoopback.lo4.listen()
             let peer = try UDPLoopback.lo4.listen()
             defer { try? peer.close() }
@@ -386,6 +386,7 @@ struct UDPLifecycleTests {
                     }
                     group.addTask {
                         for i in 0..<200 {
+                            if i % 20 == 19 { await Task.yield() }
                             do {
                                 try await pc.writeToUDP([UInt8(i % 256)], peer.localUDPAddr)
                                 try await peer.writeToUDP([UInt8(i % 256)], target)

@@ -56,7 +56,8 @@ struct UDPMulticastTests {
     func interfaceIndexForm() async throws {
         let conn: UDPConn
         do {
-            conn = try listenMulticastUDP("udp", interfaceIndex: Int(if_nametoindex("lo")), group: UDPAddr(ip: Self.group4, port: 0))
+            conn = try listenMulticastUDP(
+                "udp", interfaceIndex: Int(if_nametoindex("lo")), group: UDPAddr(ip: Self.group4, port: 0))
         } catch let error as OpError where errorIs(error, Errno.self) {
             try Test.cancel("the kernel refuses IPv4 multicast on lo: \(error)")
         }
