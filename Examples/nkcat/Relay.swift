@@ -1,4 +1,5 @@
 import NetKit
+import Synchronization
 
 /// A connection whose sending side can be shut down on its own (a TCP or Unix stream): Go's
 /// `interface{ CloseWrite() error }`, which Go code finds with a type assertion.
@@ -11,32 +12,49 @@ extension TCPConn: WriteCloser {}
 
 /// Standard input to `conn` and `conn` to standard output, for a stream (TCP, Unix).
 ///
-/// When standard input ends, the sending side of `conn` is shut down (the peer reads end of stream) and the relay
-/// goes on receiving; it is over when the peer closes its side.
+/// When standard input ends, the sending side of `conn` is shut down (the peer reads end of stream); when the peer
+/// shuts down its side, standard output has everything. The relay is over when both have happened, as with
+/// netcat: a peer that has stopped sending may still be reading.
 func relayStream(_ conn: any Conn, _ io: StandardIO) async throws {
+    let sendFailure = FirstError()
     let sender = Task {
-        while true {
-            let chunk = try await io.read()
-            if chunk.isEmpty { break }
-            try await conn.write(chunk)
+        do {
+            while true {
+                let chunk = try await io.read()
+                if chunk.isEmpty { break }
+                try await conn.write(chunk)
+            }
+            try (conn as? any WriteCloser)?.closeWrite()
+        } catch {
+            sendFailure.record(error)
+            throw error
         }
-        try (conn as? any WriteCloser)?.closeWrite()
     }
-    defer { sender.cancel() }
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     while true {
         let n: Int
         do {
             n = try await conn.read(into: &buffer)
         } catch IOError.eof {
-            return
+            break
         } catch {
             // A reset is usually the consequence of a failed send: report that one.
-            if case .failure(let sendError) = await sender.result { throw sendError }
-            throw error
+            throw sendFailure.error ?? error
         }
         try await io.write(Array(buffer[..<n]))
     }
+    try await sender.value
+}
+
+/// The first error a task recorded, for another task to read.
+final class FirstError: Sendable {
+    private let slot = Mutex<(any Error)?>(nil)
+
+    func record(_ error: any Error) {
+        slot.withLock { if $0 == nil { $0 = error } }
+    }
+
+    var error: (any Error)? { slot.withLock { $0 } }
 }
 
 /// Standard input to `conn` and `conn` to standard output, for a connected datagram socket (UDP): each chunk of
