@@ -70,18 +70,9 @@ func queryDaytime(_ options: Options) async throws -> String {
         try await conn.write([UInt8]())
         return String(decoding: try await conn.read(maxCount: 2048), as: UTF8.self)
     }
-    // TCP: everything until the server closes (bounded: a daytime line is short).
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 512)
-    while received.count < 64 * 1024 {
-        do {
-            let n = try await conn.read(into: &buffer)
-            received += buffer[..<n]
-        } catch IOError.eof {
-            break
-        }
-    }
-    return String(decoding: received, as: UTF8.self)
+    // TCP: everything until the server closes, as `timequery.go` does with `ioutil.ReadAll`
+    // (at most 64 KiB: a daytime line is short, whatever a server may send).
+    return String(decoding: try await readAll(limitReader(conn, 64 * 1024)), as: UTF8.self)
 }
 
 func usageError(_ message: String) -> Never {

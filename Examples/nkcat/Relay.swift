@@ -3,12 +3,12 @@ import Synchronization
 
 /// A connection whose sending side can be shut down on its own (a TCP or Unix stream): Go's
 /// `interface{ CloseWrite() error }`, which Go code finds with a type assertion.
-protocol WriteCloser {
+protocol CloseWriter {
     func closeWrite() throws
 }
 
-extension TCPConn: WriteCloser {}
-// TODO(issue 4): `extension UnixConn: WriteCloser {}` once UnixConn is on main.
+extension TCPConn: CloseWriter {}
+// TODO(issue 4): `extension UnixConn: CloseWriter {}` once UnixConn is on main.
 
 /// Standard input to `conn` and `conn` to standard output, for a stream (TCP, Unix).
 ///
@@ -24,7 +24,7 @@ func relayStream(_ conn: any Conn, _ io: StandardIO) async throws {
                 if chunk.isEmpty { break }
                 try await conn.write(chunk)
             }
-            try (conn as? any WriteCloser)?.closeWrite()
+            try (conn as? any CloseWriter)?.closeWrite()
         } catch {
             sendFailure.record(error)
             throw error

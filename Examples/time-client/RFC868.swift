@@ -1,4 +1,5 @@
 import Glibc
+import NetKit
 
 /// Seconds from 1900-01-01 00:00 UTC (RFC 868's epoch) to 1970-01-01 00:00 UTC (the Unix epoch): 70 years,
 /// 17 of them leap years.
@@ -9,8 +10,7 @@ let secondsFrom1900To1970: Int64 = (70 * 365 + 17) * 86_400
 /// The 32-bit count wraps on 2036-02-07; a value below 2^31 (a date before 1968) is taken to be after the wrap.
 func unixTime(fromRFC868 bytes: [UInt8]) -> Int64? {
     guard bytes.count == 4 else { return nil }
-    // TODO(io): use NetKit's byte-order API (`BigEndian.uint32` / `ntohl`) once Sources/NetKit/Binary is on main.
-    let value = bytes.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self)) }
+    let value = bytes.withUnsafeBytes { BigEndian.uint32($0) }  // Go: binary.BigEndian.Uint32(b)
     var seconds = Int64(value) - secondsFrom1900To1970
     if value < 0x8000_0000 { seconds += 1 << 32 }
     return seconds

@@ -61,7 +61,7 @@ func parseArguments(_ arguments: [String]) -> Options {
     return options
 }
 
-/// The server did not send exactly 4 bytes.
+/// The server's UDP answer did not have exactly 4 bytes.
 struct BadAnswerError: Error, CustomStringConvertible {
     var count: Int
     var description: String { "expected a 4-byte RFC 868 answer, got \(count) bytes" }
@@ -79,18 +79,8 @@ func queryTime(_ options: Options) async throws -> [UInt8] {
         try await conn.write([UInt8]())
         return try await conn.read(maxCount: 64)
     }
-    // TCP: the 4 bytes, then the server closes. They may arrive in pieces.
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 64)
-    while received.count <= 4 {
-        do {
-            let n = try await conn.read(into: &buffer)
-            received += buffer[..<n]
-        } catch IOError.eof {
-            break
-        }
-    }
-    return received
+    // TCP: the 4 bytes, then the server closes; they may arrive in pieces. (Go: `io.ReadFull`.)
+    return try await readFull(conn, count: 4)
 }
 
 func usageError(_ message: String) -> Never {

@@ -1,4 +1,5 @@
 import Glibc
+import NetKit
 
 /// Seconds from 1900-01-01 00:00 UTC (RFC 868's epoch) to 1970-01-01 00:00 UTC (the Unix epoch): 70 years,
 /// 17 of them leap years.
@@ -10,6 +11,7 @@ func rfc868Time() -> [UInt8] {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     let seconds = UInt32(truncatingIfNeeded: Int64(now.tv_sec) + secondsFrom1900To1970)
-    // TODO(io): use NetKit's byte-order API (`BigEndian.putUint32` / `htonl`) once Sources/NetKit/Binary is on main.
-    return withUnsafeBytes(of: seconds.bigEndian) { Array($0) }
+    var answer: [UInt8] = []
+    BigEndian.appendUint32(seconds, to: &answer)  // Go: binary.BigEndian.AppendUint32(nil, seconds)
+    return answer
 }
