@@ -46,14 +46,7 @@ private func queryDaytime(_ address: String, timeout: Duration = .seconds(5)) as
     let conn = try await Dialer(deadline: deadline).dial("tcp", address)
     defer { try? conn.close() }
     try conn.setReadDeadline(deadline)
-    var reply: [UInt8] = []
-    while true {
-        do {
-            reply += try await conn.read(maxCount: 512)
-        } catch IOError.eof {
-            return String(decoding: reply, as: UTF8.self)
-        }
-    }
+    return String(decoding: try await readAll(conn), as: UTF8.self)
 }
 
 /// GettingStarted.md, the client's main.swift (compiled, not run: it reads the command line and exits).
@@ -97,8 +90,8 @@ private func makeDaytimeListener(port: UInt16) throws(Errno) -> Socket {
     do {
         var servaddr = sockaddr_in()                             // bzero(&servaddr, sizeof(servaddr))
         servaddr.sin_family = sa_family_t(AF_INET)               // servaddr.sin_family = AF_INET
-        servaddr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian // htonl(INADDR_LOOPBACK)
-        servaddr.sin_port = port.bigEndian                       // htons(13)
+        servaddr.sin_addr.s_addr = htonl(0x7f00_0001)            // htonl(INADDR_LOOPBACK)
+        servaddr.sin_port = htons(port)                          // htons(13)
         try listenfd.setReuseAddress(true)                       // setsockopt(SO_REUSEADDR)
         try listenfd.bind(SocketAddress(servaddr))               // bind(listenfd, &servaddr, sizeof(servaddr))
         try listenfd.listen(backlog: 1024)                       // listen(listenfd, LISTENQ)
@@ -187,15 +180,7 @@ private func serveEcho(_ listener: any Listener) async throws {
     for try await conn in listener {
         Task(executorPreference: conn.preferredExecutor) {
             defer { try? conn.close() }
-            var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-            do {
-                while true {
-                    let n = try await conn.read(into: &buffer)
-                    try await conn.write(Array(buffer[..<n]))
-                }
-            } catch {
-                // End of stream (IOError.eof) or an error: io.Copy returns, and so does this task.
-            }
+            _ = try? await copy(conn, conn)
         }
     }
 }
