@@ -129,13 +129,19 @@ final class EchoServer: Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {
+            let n: Int
+            let peer: any Addr
             do {
-                let (n, peer) = try await pc.readFrom(into: buffer)
+                (n, peer) = try await pc.readFrom(into: buffer)
+            } catch where errorIs(error, ClosedError.self) {
+                return
+            }
+            do {
                 try await pc.writeTo(UnsafeRawBufferPointer(rebasing: buffer[..<n]), peer)
             } catch where errorIs(error, ClosedError.self) {
                 return
             } catch {
-                log("\(error)")  // one lost datagram; the service goes on
+                log("\(error)")  // one lost answer; the service goes on
             }
         }
     }
