@@ -26,6 +26,9 @@ public struct Dialer: Sendable {
     /// ("tcp4", "tcp6", …), the address and raw access to the socket; throwing aborts the dial. Go's `Control`.
     public var control: (@Sendable (_ network: String, _ address: String, _ conn: RawConn) throws -> Void)?
 
+    /// Resolves host names instead of the system resolver (tests; Go's `testHookLookupIP`).
+    var lookup: LookupIPs?
+
     /// Creates a dialer.
     public init(
         timeout: Duration = .zero,
@@ -75,7 +78,7 @@ public struct Dialer: Sendable {
         do {
             if let deadline, deadline <= .now { throw DeadlineExceededError() }
             addrs = try await resolveAddrList(
-                op: "dial", network: network, address: address, hint: localAddr, deadline: deadline)
+                op: "dial", network: network, address: address, hint: localAddr, deadline: deadline, lookup: lookup)
         } catch let error as CancellationError {
             throw error
         } catch {
