@@ -45,7 +45,10 @@ final class EchoServer: Sendable {
                 group.addTask { try await self.accept(listener) }
             }
             for pc in packetConns {
-                group.addTask { try await self.echoPackets(pc) }
+                // A UDPConn is also a Conn: its task can run on its event loop too.
+                group.addTask(executorPreference: (pc as? any Conn)?.preferredExecutor) {
+                    try await self.echoPackets(pc)
+                }
             }
             try await group.waitForAll()
         }
@@ -58,12 +61,7 @@ final class EchoServer: Sendable {
         do {
             let tcp = try await listen("tcp", address)
             listeners.append(tcp)
-            do {
-                packetConns.append(try await listenPacket("udp", try sameHostAndPort(address, as: tcp.addr)))
-            } catch where errorIs(error, UnknownNetworkError.self) {
-                // TODO(issue 4): drop this case once UDP is on main; until then NetKit reports "unknown network udp".
-                log("no UDP in this NetKit build (\(error)); serving TCP only")
-            }
+            packetConns.append(try await listenPacket("udp", try sameHostAndPort(address, as: tcp.addr)))
             if let unixPath {
                 removeStaleSocket(unixPath)
                 listeners.append(try await listen("unix", unixPath))

@@ -32,30 +32,24 @@ final class TimeServer: Sendable {
         }
         if stoppedEarly {
             try? tcp.close()
-            try? udp?.close()
+            try? udp.close()
             return
         }
-        log("listening on tcp \(tcp.addr)" + (udp.map { ", udp \($0.localAddr)" } ?? ""))
+        log("listening on tcp \(tcp.addr), udp \(udp.localAddr)")
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.serveTCP(tcp) }
-            if let udp {
-                group.addTask { try await self.serveUDP(udp) }
-            }
+            group.addTask { try await self.serveUDP(udp) }
             try await group.waitForAll()
         }
     }
 
     /// Opens the TCP listener, then the UDP packet connection on the same host and port (the port TCP got, if
     /// `address` asked for port 0); closes the listener if UDP fails.
-    private func open(address: String) async throws -> (any Listener, (any PacketConn)?) {
+    private func open(address: String) async throws -> (any Listener, any PacketConn) {
         let tcp = try await listen("tcp", address)
         do {
             return (tcp, try await listenPacket("udp", try sameHostAndPort(address, as: tcp.addr)))
-        } catch where errorIs(error, UnknownNetworkError.self) {
-            // TODO(issue 4): drop this case once UDP is on main; until then NetKit reports "unknown network udp".
-            log("no UDP in this NetKit build (\(error)); serving TCP only")
-            return (tcp, nil)
         } catch {
             try? tcp.close()
             throw error

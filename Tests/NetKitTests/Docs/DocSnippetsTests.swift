@@ -379,12 +379,7 @@ struct DocSnippetsTests {
 
     @Test("GettingStarted: the daytime line over UDP")
     func daytimeOverUDP() async throws {
-        let pc: any PacketConn
-        do {
-            pc = try await listenPacket("udp", "127.0.0.1:0")
-        } catch where errorIs(error, UnknownNetworkError.self) {
-            return  // TODO(issue 4): UDP is not on main yet; remove this once it is.
-        }
+        let pc = try await listenPacket("udp", "127.0.0.1:0")
         defer { try? pc.close() }
         let server = Task { try await serveDaytimeUDP(pc) }
         let conn = try await dial("udp", pc.localAddr.description)
