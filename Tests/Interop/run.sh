@@ -479,6 +479,10 @@ if start_server echo-server --addr 127.0.0.1:0 "${unix_args[@]}"; then
     check_exit "echo-server: SIGTERM with a client connected → exit 0" 0 $?
     finish "$client" 5
     check_exit "echo-server: the connected client saw the end of the stream" 0 $?
+    if [ $UNIX = yes ]; then
+        if [ ! -e "$ECHO_SOCK" ]; then pass "echo-server: its Unix socket file is gone after exit"; else
+            fail "echo-server: its Unix socket file is gone after exit" "$ECHO_SOCK still exists"; fi
+    fi
 else
     fail "echo-server starts" "see above"
 fi
