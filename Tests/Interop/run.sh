@@ -311,7 +311,7 @@ port=$(free_port)
 background timeout 20 socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$TMP/rfc867-example"
 helper=$LAST_PID
 if wait_for_port "$port"; then
-    timeout 10 "$BIN/daytime-client" "127.0.0.1:$port" >"$TMP/c1" 2>&1
+    timeout 10 "$BIN/daytime-client" --timeout 5s "127.0.0.1:$port" >"$TMP/c1" 2>&1
     check_text "daytime-client: prints the line a socat server sent" "Tuesday, February 22, 1982 17:37:43-PST" "$TMP/c1"
 else
     fail "daytime-client: prints the line a socat server sent" "socat did not listen"
@@ -347,7 +347,7 @@ if [ $UDP = yes ]; then
     background timeout 20 socat "UDP-RECVFROM:$port,bind=127.0.0.1,reuseaddr" "SYSTEM:cat $TMP/rfc867-example"
     helper=$LAST_PID
     wait_for_port "$port" udp
-    timeout 10 "$BIN/daytime-client" --udp "127.0.0.1:$port" >"$TMP/c5" 2>&1
+    timeout 10 "$BIN/daytime-client" --udp --timeout 5s "127.0.0.1:$port" >"$TMP/c5" 2>&1
     check_text "daytime-client --udp: prints the datagram a socat server sent" "Tuesday, February 22, 1982 17:37:43-PST" "$TMP/c5"
     stop "$helper"
 else
@@ -414,7 +414,7 @@ for case in 'bc 17 c2 00|2000-01-01T00:00:00Z' '00 00 00 01|2036-02-07T06:28:17Z
     background timeout 20 socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$TMP/t-answer"
     helper=$LAST_PID
     if wait_for_port "$port"; then
-        timeout 10 "$BIN/time-client" "127.0.0.1:$port" >"$TMP/t2" 2>&1
+        timeout 10 "$BIN/time-client" --timeout 5s "127.0.0.1:$port" >"$TMP/t2" 2>&1
         check_text "time-client: decodes $bytes as $want" "$want" "$TMP/t2"
     else
         fail "time-client: decodes $bytes" "socat did not listen"
