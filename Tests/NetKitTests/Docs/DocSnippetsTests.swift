@@ -323,7 +323,8 @@ private func contains(_ lines: [String], _ block: [String]) -> Bool {
 struct DocSnippetsTests {
     @Test("every ```swift block of the docs is compiled here or in Examples/")
     func everySnippetIsCompiled() throws {
-        let documents = directoryEntries(repositoryRoot + "/Docs").filter { $0.hasSuffix(".md") }.map { "Docs/" + $0 }
+        let documents = ["README.md"]
+            + directoryEntries(repositoryRoot + "/Docs").filter { $0.hasSuffix(".md") }.map { "Docs/" + $0 }
             + directoryEntries(repositoryRoot + "/Sources/NetKit/NetKit.docc").filter { $0.hasSuffix(".md") }
             .map { "Sources/NetKit/NetKit.docc/" + $0 }
         try #require(documents.contains("Docs/GettingStarted.md"), "the docs are found from \(repositoryRoot)")
@@ -338,6 +339,25 @@ struct DocSnippetsTests {
             }
         }
         #expect(snippets >= 15, "found only \(snippets) Swift snippets in \(documents)")
+    }
+
+    @Test("README: the ten-line example runs")
+    func readmeTenLines() async throws {
+        let ln = try await listen("tcp", "127.0.0.1:0")            // port 0: the kernel picks a free port
+        Task {
+            for try await conn in ln {                             // accepts until ln is closed
+                Task(executorPreference: conn.preferredExecutor) { // a task per connection
+                    try await conn.write("hello from NetKit\n")
+                    try conn.close()
+                }
+            }
+        }
+        let conn = try await dial("tcp", ln.addr.description)
+        let reply = String(decoding: try await readAll(conn), as: UTF8.self)
+        print(reply, terminator: "")                               // hello from NetKit
+        #expect(reply == "hello from NetKit\n")
+        try conn.close()
+        try ln.close()
     }
 
     @Test("GettingStarted: the daytime server answers the client over loopback")
