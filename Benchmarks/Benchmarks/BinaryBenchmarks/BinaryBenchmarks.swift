@@ -69,6 +69,11 @@ let benchmarks: @Sendable () -> Void = {
     )
     let f = Fixture()
 
+    // Calibration: what the harness itself costs per iteration (its mallocs, its clock reads).
+    Benchmark("Harness: empty iteration") { benchmark in
+        for i in benchmark.scaledIterations { blackHole(i) }
+    }
+
     // MARK: Get
 
     Benchmark("BigEndian.uint16 [UInt8]") { benchmark in
