@@ -20,6 +20,17 @@ import statistics
 import sys
 
 
+# The JMH export writes spaces as underscores; these names really contain one.
+UNDERSCORED = ("inet_pton", "inet_ntop", "IP(_:)")
+
+
+def unmangle(name):
+    name = name.replace("_", " ")
+    for original in UNDERSCORED:
+        name = name.replace(original.replace("_", " "), original)
+    return name
+
+
 def fmt_time(ns):
     if ns >= 10_000:
         return f"{ns / 1000:.1f} µs"
@@ -49,6 +60,7 @@ def main():
             for element in json.load(f):
                 # "package.benchmark.<Target>.<name with spaces as underscores>"
                 _, _, target, name = element["benchmark"].split(".", 3)
+                name = unmangle(name)
                 metrics = element["secondaryMetrics"]
                 wall = metrics["Time (wall clock)"]["rawData"][0]  # µs per iteration = ns per op at 1000 ops
                 per_op_ns = [v * 1000 / args.ops for v in wall]
@@ -57,7 +69,7 @@ def main():
                 p50 = statistics.median(per_op_ns)
                 rows.append((
                     target,
-                    name.replace("_", " "),
+                    name,
                     fmt_time(p50),
                     fmt_time(statistics.fmean(per_op_ns)),
                     fmt_time(statistics.fmean(cpu) * 1000 / args.ops) if cpu else "–",
@@ -68,8 +80,13 @@ def main():
     header = ("target", "benchmark", "wall p50", "wall mean", "CPU mean", "mallocs/op", "ops/s (p50)", "samples")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---", "---"] + ["---:"] * (len(header) - 2)) + "|")
-    for row in rows:
+    for row in sorted(rows, key=lambda row: (row[0], row[1])):
         print("| " + " | ".join(row) + " |")
+    harness = [row for row in rows if row[1] == "Harness: empty iteration"]
+    if harness:
+        print(f"\nCPU time comes from the kernel in 10 ms ticks, sampled around each iteration together with the"
+              f" harness's own work (the empty iteration shows {harness[0][4]} CPU and {harness[0][5]} mallocs per"
+              f" operation): compare CPU only for the network rows, whose iterations last milliseconds.")
 
 
 if __name__ == "__main__":
