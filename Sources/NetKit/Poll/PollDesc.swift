@@ -64,12 +64,10 @@ struct PerMode<Value> {
 ///
 /// Everything mutable sits in `state` (a `Mutex`), except `timerIndex`, which belongs to the loop's
 /// timer heap and is only touched with that heap locked.
-final class PollDesc: @unchecked Sendable {
+final class PollDesc: TimerTarget, @unchecked Sendable {
     let socket: Socket
     let loop: EventLoop
 
-    /// Positions of this descriptor's armed timers in `loop.timers` (-1: not armed).
-    var timerIndex = PerMode(-1)
 
     private struct Direction {
         /// An edge arrived that no parked call consumed.
@@ -107,6 +105,7 @@ final class PollDesc: @unchecked Sendable {
     init(socket: Socket, loop: EventLoop = EventLoop.next()) throws(Errno) {
         self.socket = socket
         self.loop = loop
+        super.init()
         try loop.register(socket.rawValue, self)
     }
 
@@ -139,7 +138,7 @@ final class PollDesc: @unchecked Sendable {
 
     /// The loop's timer for `mode` expired: time out the parked call if its deadline has really passed (it may
     /// have been moved, or the call may have been resumed and a new one parked, since the timer was popped).
-    func timerFired(_ mode: PollMode, now: MonoTime) {
+    override func timerFired(_ mode: PollMode, now: MonoTime) {
         let waiter: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
             s.dirs[mode].timerArmed = false
             guard let w = s.dirs[mode].waiter, let deadline = s.dirs[mode].deadline, deadline <= now else {
