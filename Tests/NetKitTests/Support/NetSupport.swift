@@ -261,10 +261,15 @@ func expectClosed(
 /// `ErrClosed` on a conn: the form Go uses for read, write and close (source = local, addr = remote).
 @discardableResult
 func expectClosed(
-    _ error: (any Error)?, op: String, conn: TCPConn, sourceLocation: SourceLocation = #_sourceLocation
+    _ error: (any Error)?, op: String, conn: any Conn, sourceLocation: SourceLocation = #_sourceLocation
 ) -> OpError? {
-    expectClosed(error, op: op, net: conn.netFD.net, source: conn.localAddr, addr: conn.remoteAddr,
+    expectClosed(error, op: op, net: networkOf(conn), source: conn.localAddr, addr: conn.remoteAddr,
                  sourceLocation: sourceLocation)
+}
+
+/// The network name a conn's errors carry ("tcp4", "tcp", …).
+func networkOf(_ conn: any Conn) -> String {
+    (conn as? TCPConn)?.netFD.net ?? "?"
 }
 
 /// A deadline error wrapped in an `OpError`: `isTimeout`, `DeadlineExceededError` in the chain, Go's text.
@@ -285,9 +290,9 @@ func expectTimeout(
 /// A deadline error of a conn's read or write.
 @discardableResult
 func expectTimeout(
-    _ error: (any Error)?, op: String, conn: TCPConn, sourceLocation: SourceLocation = #_sourceLocation
+    _ error: (any Error)?, op: String, conn: any Conn, sourceLocation: SourceLocation = #_sourceLocation
 ) -> OpError? {
-    expectTimeout(error, op: op, net: conn.netFD.net, source: conn.localAddr, addr: conn.remoteAddr,
+    expectTimeout(error, op: op, net: networkOf(conn), source: conn.localAddr, addr: conn.remoteAddr,
                   sourceLocation: sourceLocation)
 }
 
