@@ -69,6 +69,13 @@ final class OnceBox<Value: Sendable>: Sendable {
     var peek: Value? { state.withLock { $0.value } }
 }
 
+/// A counter tasks can share.
+final class Counter: Sendable {
+    private let atomic = Atomic<Int>(0)
+    func increment() { atomic.add(1, ordering: .relaxed) }
+    var value: Int { atomic.load(ordering: .relaxed) }
+}
+
 // MARK: - Stress knob
 
 /// Iteration counts: small by default, large under `NETKIT_STRESS=1`, smaller under ThreadSanitizer (CI sets
