@@ -327,6 +327,27 @@ struct TCPDeadlineTests {
         }
     }
 
+    /// Go's TestVariousDeadlines1Proc: the same with a single event loop — a child process pinned to one CPU
+    /// before NetKit starts (NetKit runs one loop per usable CPU).
+    @Test func variousDeadlinesWithOneEventLoop() async {
+        await #expect(processExitsWith: .success) {
+            try #require(pinCurrentThreadToOneCPU())
+            // First use of the loops, on this pinned thread: one loop, whose thread inherits the pinning.
+            #expect(EventLoop.all.count == 1)
+            let (c, s) = try await tcpPair()
+            for timeout in TCPDeadlineTests.tinyDeadlines {
+                let start = ContinuousClock.now
+                try c.setDeadline(start + timeout)
+                let error = try await withWatchdog(5, "read with a \(timeout) deadline") {
+                    await caught { for _ in 0..<1000 { _ = try await c.read(maxCount: 1024) } }
+                }
+                expectTimeout(error, op: "read", conn: c)
+                #expect(ContinuousClock.now - start >= timeout)
+            }
+            closeAll(c, s)
+        }
+    }
+
     // MARK: B19 — timer churn
 
     /// Go's TestConcurrentSetDeadline: tasks keep moving deadlines of many conns while reads are parked on them.

@@ -11,6 +11,19 @@ func countSignal(_ signal: Int32) {
     caughtSignals.add(1, ordering: .relaxed)
 }
 
+/// Runs a program (looked up in PATH) and returns its wait status.
+func runCommand(_ argv: [String]) -> Int32 {
+    var pid = pid_t()
+    let cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+    defer { for p in cargs { free(p) } }
+    guard posix_spawnp(&pid, argv[0], nil, nil, cargs, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        if errno != EINTR { return -1 }
+    }
+    return status
+}
+
 /// reliability.md group E (errors) on real loopback TCP sockets; the taxonomy of §42 is checked in each.
 @Suite("TCP errors")
 struct TCPErrorTests {
@@ -72,6 +85,69 @@ struct TCPErrorTests {
         let s2 = try await withWatchdog { try await ln.accept() }
         try await roundTrip(c, s2)
         closeAll(c, s2)
+    }
+
+    // MARK: E36 — unreachable or rejected destinations fail fast
+
+    /// In a child process whose event-loop thread moves into a fresh network namespace (root only; namespaces are
+    /// per thread, so the dials run on that loop): routes of type unreachable, blackhole and prohibit, and no route
+    /// at all, each fail at once with their errno (reliability §K), never with a timeout.
+    @Test func unreachableDestinationsFailFast() async {
+        await #expect(processExitsWith: .success) {
+            guard geteuid() == 0, access("/usr/sbin/ip", X_OK) == 0 || access("/sbin/ip", X_OK) == 0 else {
+                print("skipped: needs root and iproute2")
+                return
+            }
+            let loop = EventLoop.all[0]
+            try await Task(executorPreference: loop) {
+                // This runs on the loop's thread, which alone moves to the new namespace.
+                try #require(unshareNamespace(CLONE_NEWNET_) == 0, "unshare: \(Errno.current)")
+                for args in [["link", "set", "lo", "up"],
+                             ["route", "add", "unreachable", "10.1.0.0/16"],
+                             ["route", "add", "blackhole", "10.2.0.0/16"],
+                             ["route", "add", "prohibit", "10.3.0.0/16"]] {
+                    try #require(runCommand(["ip"] + args) == 0, "ip \(args)")
+                }
+                let cases: [(String, Errno)] = [
+                    ("10.1.0.1", .hostUnreachable),
+                    ("10.2.0.1", .invalidArgument),
+                    ("10.3.0.1", .permissionDenied),
+                    ("10.9.0.1", .networkUnreachable),
+                ]
+                let tracker = SocketTracker()
+                for (host, errno) in cases {
+                    let start = ContinuousClock.now
+                    let error = await caught {
+                        _ = try await Dialer(timeout: .seconds(5), control: tracker.control).dial("tcp4", host + ":80")
+                    }
+                    let e = expectSyscall(error, op: "dial", net: "tcp4", source: nil, addr: TCPAddr(ip: IP(host)!, port: 80),
+                                          syscall: "connect", errno: errno)
+                    #expect(e?.description == "dial tcp4 \(host):80: connect: \(errno)")
+                    #expect(ContinuousClock.now - start < .seconds(1))
+                }
+                #expect(tracker.count == cases.count)
+                await tracker.expectAllClosed()
+            }.value
+        }
+    }
+
+    // MARK: E39 — permission denied on a low port
+
+    /// In a child process that drops root (uid/gid 65534), binding 127.0.0.1:80 fails with a typed EACCES and
+    /// leaks nothing.
+    @Test func lowPortWithoutPrivilegeIsPermissionDenied() async {
+        await #expect(processExitsWith: .success) {
+            if geteuid() == 0 {
+                try #require(setgroups(0, nil) == 0 && setgid(65534) == 0 && setuid(65534) == 0, "dropping root")
+            }
+            let tracker = SocketTracker()
+            let error = await caught { _ = try await ListenConfig(control: tracker.control).listen("tcp4", "127.0.0.1:80") }
+            let e = expectSyscall(error, op: "listen", net: "tcp4", source: nil, addr: TCPAddr(ip: IP(127, 0, 0, 1), port: 80),
+                                  syscall: "bind", errno: .permissionDenied)
+            #expect(e?.description == "listen tcp4 127.0.0.1:80: bind: permission denied")
+            #expect(tracker.count == 1)
+            await tracker.expectAllClosed()
+        }
     }
 
     // MARK: E37 — a broken pipe never kills the process

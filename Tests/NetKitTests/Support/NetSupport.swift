@@ -470,5 +470,28 @@ func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
     return (value, ContinuousClock.now - start)
 }
 
+/// A libc function that the Glibc module does not export (it needs `_GNU_SOURCE`), looked up at run time.
+func libcFunction<F>(_ name: String, as type: F.Type) -> F? {
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, name) else { return nil }
+    return unsafeBitCast(symbol, to: type)
+}
+
+/// `unshare(2)`; the flag for a new network namespace is `CLONE_NEWNET` (0x40000000).
+func unshareNamespace(_ flags: Int32) -> Int32 {
+    guard let f = libcFunction("unshare", as: (@convention(c) (Int32) -> Int32).self) else { return -1 }
+    return f(flags)
+}
+
+let CLONE_NEWNET_: Int32 = 0x4000_0000
+
+/// Pins the calling thread to CPU 0 (`sched_setaffinity(2)`); threads it creates inherit that.
+func pinCurrentThreadToOneCPU() -> Bool {
+    guard let f = libcFunction("sched_setaffinity", as: (@convention(c) (pid_t, Int, UnsafeRawPointer) -> Int32).self)
+    else { return false }
+    var mask = [UInt64](repeating: 0, count: 16)  // a 1024-bit cpu_set_t
+    mask[0] = 1
+    return mask.withUnsafeBytes { f(0, $0.count, $0.baseAddress!) } == 0
+}
+
 /// A `ContinuousClock` instant `d` from now (shorthand).
 func fromNow(_ d: Duration) -> ContinuousClock.Instant { .now + d }
