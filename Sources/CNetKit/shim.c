@@ -1,6 +1,7 @@
 // What needs _GNU_SOURCE lives here, so that CNetKit.h stays compatible with Swift's Glibc module.
 #define _GNU_SOURCE 1
 #include <sched.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include "CNetKit.h"
 
@@ -21,4 +22,8 @@ int nk_get_peercred(int fd, nk_ucred *out) {
     int rc = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
     if (rc == 0) { out->pid = cred.pid; out->uid = cred.uid; out->gid = cred.gid; }
     return rc;
+}
+
+int nk_set_thread_name(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
 }

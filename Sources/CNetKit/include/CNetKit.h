@@ -87,6 +87,9 @@ static inline int nk_eventfd(unsigned int initval, int flags) { return eventfd(i
 /// accept4(2).
 int nk_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 
+/// Names the calling thread (at most 15 characters are kept).
+int nk_set_thread_name(const char *name);
+
 /// The number of CPUs this process may run on (sched_getaffinity), or 0 if unknown.
 int nk_cpu_count(void);
 

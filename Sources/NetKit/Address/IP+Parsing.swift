@@ -5,21 +5,55 @@
 // reported for a rejected input (message and "at" position) are Go's. Strings for the error and the
 // zone are made only when needed.
 
+import Glibc
+
 extension IP {
+    /// Why the scanner stopped: a trivial (retain-free) mirror of ParseAddr's `ParseError.Reason`s.
+    enum ScanFailure: UInt8 {
+        case unableToParseIP, missingIPv6Address, ipv4LeadingZero, ipv4FieldTooLarge, ipv4EmptyField
+        case ipv4TooLong, ipv4TooShort, unexpectedCharacter, emptyZone, ipv6GroupTooLong, ipv6FieldTooLarge
+        case ipv6EmptyField, embeddedIPv4NotLast, embeddedIPv4NoRoom, wantColon, trailingColon
+        case multipleEllipses, trailingGarbage, ipv6TooShort, emptyEllipsis
+
+        var reason: ParseError.Reason {
+            switch self {
+            case .unableToParseIP: .unableToParseIP
+            case .missingIPv6Address: .missingIPv6Address
+            case .ipv4LeadingZero: .ipv4LeadingZero
+            case .ipv4FieldTooLarge: .ipv4FieldTooLarge
+            case .ipv4EmptyField: .ipv4EmptyField
+            case .ipv4TooLong: .ipv4TooLong
+            case .ipv4TooShort: .ipv4TooShort
+            case .unexpectedCharacter: .unexpectedCharacter
+            case .emptyZone: .emptyZone
+            case .ipv6GroupTooLong: .ipv6GroupTooLong
+            case .ipv6FieldTooLarge: .ipv6FieldTooLarge
+            case .ipv6EmptyField: .ipv6EmptyField
+            case .embeddedIPv4NotLast: .embeddedIPv4NotLast
+            case .embeddedIPv4NoRoom: .embeddedIPv4NoRoom
+            case .wantColon: .wantColon
+            case .trailingColon: .trailingColon
+            case .multipleEllipses: .multipleEllipses
+            case .trailingGarbage: .trailingGarbage
+            case .ipv6TooShort: .ipv6TooShort
+            case .emptyEllipsis: .emptyEllipsis
+            }
+        }
+    }
+
     /// What the scanner found: an address (zone as a byte range) or a failure.
-    @usableFromInline
     struct Scan {
         var hi: UInt64 = 0
         var lo: UInt64 = 0
         var kind: Kind = .invalid
         /// Start of the zone after '%' (`-1`: no zone).
         var zoneStart = -1
-        var failure: ParseError.Reason?
+        var failure: ScanFailure?
         /// Start of Go's `at` (the unparsed rest), `-1` for none; it ends at `atEnd`.
         var at = -1
         var atEnd = 0
 
-        init(failure: ParseError.Reason, at: Int = -1, atEnd: Int = 0) {
+        init(failure: ScanFailure, at: Int = -1, atEnd: Int = 0) {
             self.failure = failure
             self.at = at
             self.atEnd = atEnd
@@ -68,7 +102,7 @@ extension IP {
     @inline(__always)
     static func scanIPv4(
         _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
-    ) -> (value: UInt32, failure: ParseError.Reason?, at: Int) {
+    ) -> (value: UInt32, failure: ScanFailure?, at: Int) {
         var value: UInt32 = 0
         var fieldValue: UInt32 = 0
         var fields = 0
@@ -107,11 +141,10 @@ extension IP {
         let n = p.count
         var end = n
         var zoneStart = -1
-        for i in 0..<n where p[i] == UInt8(ascii: "%") {
-            end = i
-            zoneStart = i + 1
+        if let base = p.baseAddress, let percent = memchr(base, Int32(UInt8(ascii: "%")), n) {
+            end = base.distance(to: percent.assumingMemoryBound(to: UInt8.self))
+            zoneStart = end + 1
             if zoneStart == n { return Scan(failure: .emptyZone) }
-            break
         }
         let colon = UInt8(ascii: ":")
         var s = 0
@@ -132,14 +165,13 @@ extension IP {
             var acc: UInt32 = 0
             while s + off < end {
                 let c = p[s + off]
-                let digit: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c &- UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c &- UInt8(ascii: "a") &+ 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c &- UInt8(ascii: "A") &+ 10
-                default: digit = 0xff
+                var digit = c &- UInt8(ascii: "0")
+                if digit >= 10 {
+                    // 'a'...'f' or 'A'...'F' (setting bit 5 lowercases ASCII letters).
+                    digit = (c | 0x20) &- UInt8(ascii: "a")
+                    if digit >= 6 { break }
+                    digit &+= 10
                 }
-                if digit == 0xff { break }
                 acc = acc << 4 + UInt32(digit)
                 if off > 3 { return Scan(failure: .ipv6GroupTooLong, at: s, atEnd: end) }
                 if acc > 0xffff { return Scan(failure: .ipv6FieldTooLarge, at: s, atEnd: end) }
@@ -208,7 +240,7 @@ extension IP {
             if scan.at >= 0 && scan.at < scan.atEnd {
                 at = String(decoding: UnsafeBufferPointer(rebasing: p[scan.at..<scan.atEnd]), as: UTF8.self)
             }
-            return .failure(ParseError(.parseAddr, input: input, reason: failure, at: at))
+            return .failure(ParseError(.parseAddr, input: input, reason: failure.reason, at: at))
         }
         var zone = ""
         if scan.zoneStart >= 0 {
@@ -227,25 +259,27 @@ extension IP {
     ///
     /// The corresponding Go function is `netip.ParseAddr`.
     public static func parse(_ s: String) throws(ParseError) -> IP {
-        let result = withUTF8Bytes(s) { p in finish(scanAddr(p), p, input: s) }
-        return try result.get()
+        let scan = withUTF8Bytes(s) { scanAddr($0) }
+        if scan.failure == nil && scan.zoneStart < 0 {
+            return IP(hi: scan.hi, lo: scan.lo, kind: scan.kind)
+        }
+        // A zone or an error: make their strings.
+        return try withUTF8Bytes(s) { p in finish(scan, p, input: s) }.get()
     }
 
     /// Parses `description` as `IP.parse` does; nil when it is not an address.
     ///
     /// The corresponding Go function is `netip.ParseAddr`.
     public init?(_ description: String) {
-        let parsed: IP? = IP.withUTF8Bytes(description) { p in
-            let scan = IP.scanAddr(p)
-            if scan.failure != nil { return nil }
-            var zone = ""
-            if scan.zoneStart >= 0 {
-                zone = String(decoding: UnsafeBufferPointer(rebasing: p[scan.zoneStart...]), as: UTF8.self)
+        let scan = IP.withUTF8Bytes(description) { IP.scanAddr($0) }
+        if scan.failure != nil { return nil }
+        var zone = ""
+        if scan.zoneStart >= 0 {
+            zone = IP.withUTF8Bytes(description) { p in
+                String(decoding: UnsafeBufferPointer(rebasing: p[scan.zoneStart...]), as: UTF8.self)
             }
-            return IP(hi: scan.hi, lo: scan.lo, kind: scan.kind, zone: zone)
         }
-        guard let parsed else { return nil }
-        self = parsed
+        self.init(hi: scan.hi, lo: scan.lo, kind: scan.kind, zone: zone)
     }
 }
 
@@ -256,9 +290,7 @@ extension IP {
 ///
 /// The corresponding Go function is `net.ParseIP`.
 public func parseIP(_ s: String) -> IP? {
-    IP.withUTF8Bytes(s) { p -> IP? in
-        let scan = IP.scanAddr(p)
-        if scan.failure != nil || scan.zoneStart >= 0 { return nil }
-        return IP(hi: scan.hi, lo: scan.lo, kind: scan.kind).unmap()
-    }
+    let scan = IP.withUTF8Bytes(s) { IP.scanAddr($0) }
+    if scan.failure != nil || scan.zoneStart >= 0 { return nil }
+    return IP(hi: scan.hi, lo: scan.lo, kind: scan.kind).unmap()
 }

@@ -32,7 +32,7 @@ public struct IPNet: Hashable, Sendable {
     /// Go's networkNumberAndMask: the network number as IPv4 (32 bits) or IPv6 (128 bits) and
     /// the mask of the same length, or nil when they do not fit together.
     @usableFromInline
-    enum Normalized {
+    enum Normalized: Equatable, Sendable {
         case v4(UInt32, mask: UInt32)
         case v6(hi: UInt64, lo: UInt64, maskHi: UInt64, maskLo: UInt64)
     }
@@ -131,3 +131,5 @@ public func parseCIDR(_ s: String) throws(ParseError) -> (ip: IP, network: IPNet
     guard let parsed else { throw ParseError(type: "CIDR address", text: s) }
     return parsed
 }
+/// An `IPNet` is a network address ("ip+net"), as Go's `*net.IPNet` is a `net.Addr` (what `InterfaceAddrs` returns).
+extension IPNet: Addr {}

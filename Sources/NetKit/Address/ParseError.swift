@@ -117,11 +117,17 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The text that failed to parse (Go's `Text` / `in`); "" for `Addr.Prefix` errors.
     public let input: String
     /// Why it failed.
+    ///
+    /// The corresponding Go field is the `msg` of netip's `parseAddrError`/`parsePrefixError`.
     public let reason: Reason
     /// For `ParseAddr` errors, the unparsed rest of the input where the error was found ("" if none).
+    ///
+    /// The corresponding Go field is `netip.parseAddrError.at`.
     public let at: String
 
     /// An error reported by `function` for `input`.
+    ///
+    /// Builds the value of a Go error such as `netip.parseAddrError{in, msg, at}`.
     public init(_ function: Function, input: String, reason: Reason, at: String = "") {
         self.function = function
         self.input = input
@@ -161,7 +167,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The message part of the text (netip's `msg`).
+    /// The message part of the text.
+    ///
+    /// The corresponding Go field is the `msg` of netip's parse errors (the whole text for
+    /// `ParseAddrPort`'s and `Addr.Prefix`'s `errors.New` errors).
     public var message: String {
         switch reason {
         case .invalid: return ""

@@ -10,29 +10,16 @@
 /// (the connection stays usable after both a timeout and a cancellation).
 ///
 /// The corresponding Go type is `net.Conn`.
-public protocol Conn: AnyObject, Sendable {
-    /// Reads at most `buffer.count` bytes into `buffer` and returns how many were read (at least 1).
-    ///
-    /// Returns 0 at once for an empty buffer. Throws `IOError.eof` when the peer closed its side.
-    /// The corresponding Go method is `Conn.Read`.
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int
-
-    /// Writes all of `buffer` or throws; returns `buffer.count`.
-    ///
-    /// The corresponding Go method is `Conn.Write` (which also writes everything or fails).
-    @discardableResult
-    func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int
+public protocol Conn: Reader, Writer, Closer, AnyObject, Sendable {
+    // `read(into:)` (at most `buffer.count` bytes, at least 1; `IOError.eof` at the end of the stream; an empty
+    // buffer returns 0 at once — Go's `Conn.Read`), `write(_:)` (all of the buffer or an error — Go's
+    // `Conn.Write`) and `close()` (parked calls in other tasks fail at once with `ClosedError`; a second close
+    // throws `ClosedError` — Go's `Conn.Close`) come from `Reader`, `Writer` and `Closer`.
 
     /// Reads at most `buffer.count` bytes into the start of `buffer` without copying, and returns the count.
     ///
     /// The `[UInt8]` form of `read(into:)`.
-    func read(into buffer: inout [UInt8]) async throws -> Int
-
-    /// Closes the connection. Parked reads and writes in other tasks fail at once with `ClosedError`;
-    /// a second `close` throws `ClosedError`.
-    ///
-    /// The corresponding Go method is `Conn.Close`.
-    func close() throws
+nonisolated(nonsending)     func read(into buffer: inout [UInt8]) async throws -> Int
 
     /// The local network address. The corresponding Go method is `Conn.LocalAddr`.
     var localAddr: any Addr { get }

@@ -193,3 +193,5 @@ extension PollError {
         }
     }
 }
+
+extension DNSError: NetError {}

@@ -49,11 +49,11 @@ final class NetFD: Sendable {
 
     /// One read; `IOError.eof` for an orderly end of a stream. Go's `netFD.Read` + `conn.Read`.
     @inline(__always)
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         if buffer.isEmpty { return try emptyRead() }
         let n: Int
         do {
-            n = try await pd.read(into: buffer)
+            n = try await pd.read(into: buffer, stream: zeroReadIsEOF)
         } catch {
             throw opError("read", error, syscall: "read")
         }
@@ -63,11 +63,12 @@ final class NetFD: Sendable {
 
     /// One read into the start of `buffer`, borrowing its storage for each attempt only.
     @inline(__always)
-    func read(into buffer: inout [UInt8]) async throws -> Int {
+    nonisolated(nonsending) func read(into buffer: inout [UInt8]) async throws -> Int {
         if buffer.isEmpty { return try emptyRead() }
         let n: Int
         do {
-            n = try await pd.perform(.read) { s throws(Errno) in
+            let count = buffer.count
+            n = try await pd.readStream(count: count, stream: zeroReadIsEOF) { s throws(Errno) in
                 try buffer.withUnsafeMutableBytes { p in Result { () throws(Errno) in try s.receive(into: p) } }.get()
             }
         } catch {
@@ -88,7 +89,7 @@ final class NetFD: Sendable {
 
     /// Writes everything or throws. Go's `netFD.Write` + `conn.Write`.
     @inline(__always)
-    func writeAll(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) func writeAll(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         var written = 0
         do {
             try await pd.write(buffer, written: &written)
@@ -99,7 +100,7 @@ final class NetFD: Sendable {
     }
 
     /// Writes all of `bytes` or throws, borrowing the array's storage for each attempt only.
-    func writeAll(_ bytes: [UInt8]) async throws {
+    nonisolated(nonsending) func writeAll(_ bytes: [UInt8]) async throws {
         var written = 0
         do {
             try await pd.writeAll(count: bytes.count, written: &written) { s, offset throws(Errno) in

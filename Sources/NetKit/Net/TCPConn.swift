@@ -16,19 +16,19 @@ public final class TCPConn: Conn, NetFDBacked {
 
     /// Reads at most `buffer.count` bytes; throws `IOError.eof` at the end of the stream.
     /// The corresponding Go method is `TCPConn.Read`.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         try await netFD.read(into: buffer)
     }
 
     /// Reads at most `buffer.count` bytes into the start of `buffer` (no copy).
     /// The corresponding Go method is `TCPConn.Read`.
-    public func read(into buffer: inout [UInt8]) async throws -> Int {
+    nonisolated(nonsending) public func read(into buffer: inout [UInt8]) async throws -> Int {
         try await netFD.read(into: &buffer)
     }
 
     /// Writes all of `buffer` or throws. The corresponding Go method is `TCPConn.Write`.
     @discardableResult
-    public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
+    nonisolated(nonsending) public func write(_ buffer: UnsafeRawBufferPointer) async throws -> Int {
         try await netFD.writeAll(buffer)
     }
 

@@ -6,7 +6,7 @@ extension PollDesc {
     /// Runs a non-blocking system call in `mode` until it stops reporting `EAGAIN`: the one loop in NetKit
     /// where `EAGAIN` turns into a wait.
     @inline(__always)
-    func perform<R>(_ mode: PollMode, _ body: (Socket) throws(Errno) -> R) async throws(PollError) -> R {
+    nonisolated(nonsending) func perform<R>(_ mode: PollMode, _ body: (Socket) throws(Errno) -> R) async throws(PollError) -> R {
         try await begin(mode)
         while true {
             do {
@@ -23,15 +23,40 @@ extension PollDesc {
     }
 
     /// One `recv(2)` of at most `buffer.count` bytes (0 means orderly EOF on a stream socket).
-    /// Go's `FD.Read`.
-    func read(into buffer: UnsafeMutableRawBufferPointer) async throws(PollError) -> Int {
-        try await perform(.read) { s throws(Errno) in try s.receive(into: buffer) }
+    /// `stream` enables the drained hint, which is only valid for byte streams (a short datagram says nothing
+    /// about the queue behind it). Go's `FD.Read`.
+    nonisolated(nonsending) func read(
+        into buffer: UnsafeMutableRawBufferPointer, stream: Bool = true
+    ) async throws(PollError) -> Int {
+        try await readStream(count: buffer.count, stream: stream) { s throws(Errno) in try s.receive(into: buffer) }
+    }
+
+    /// A stream read (`body` reads at most `count` bytes): like `perform(.read)`, but a read that comes back
+    /// short marks the socket drained, so the next read parks without first paying for an `EAGAIN`.
+    @inline(__always)
+    nonisolated(nonsending) func readStream(
+        count: Int, stream: Bool = true, _ body: (Socket) throws(Errno) -> Int
+    ) async throws(PollError) -> Int {
+        var mustWait = try await begin(.read, useDrainedHint: stream)
+        while true {
+            if mustWait { try await waitReady(.read) }
+            do {
+                let n = try body(socket)
+                end(.read, drained: stream && n > 0 && n < count)
+                return n
+            } catch .wouldBlock {
+                mustWait = true
+            } catch {
+                end(.read)
+                throw .errno(error)
+            }
+        }
     }
 
     /// Writes all of `buffer`, looping over partial writes and waits, or fails; `written` tells how much
     /// went out before a failure. At least one system call is made, so an empty buffer sends an empty
     /// datagram on a datagram socket. Go's `FD.Write`.
-    func write(_ buffer: UnsafeRawBufferPointer, written: inout Int) async throws(PollError) {
+    nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer, written: inout Int) async throws(PollError) {
         try await writeAll(count: buffer.count, written: &written) { s, offset throws(Errno) in
             try s.send(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
         }
@@ -40,7 +65,7 @@ extension PollDesc {
     /// The loop behind `write`: `send(socket, offset)` writes the bytes from `offset` on and returns how many
     /// it wrote; it is called synchronously on each attempt, so it may borrow a buffer (`withUnsafeBytes`)
     /// that does not outlive a suspension.
-    func writeAll(
+    nonisolated(nonsending) func writeAll(
         count: Int, written: inout Int, _ send: (Socket, Int) throws(Errno) -> Int
     ) async throws(PollError) {
         written = 0
@@ -69,7 +94,7 @@ extension PollDesc {
 
     /// Accepts one connection, created non-blocking and close-on-exec. Connections aborted before they were
     /// accepted and the errors accept(2) says to treat like EAGAIN are retried. Go's `FD.Accept`.
-    func accept() async throws(PollError) -> (Socket, SocketAddress) {
+    nonisolated(nonsending) func accept() async throws(PollError) -> (Socket, SocketAddress) {
         try await perform(.read) { s throws(Errno) in
             var attempts = 0
             while true {
@@ -92,7 +117,7 @@ extension PollDesc {
 
     /// Completes a non-blocking `connect(2)`: starts it, then waits for writability and reads `SO_ERROR`
     /// until the kernel reports a result. The write deadline bounds the wait. Go's `netFD.connect`.
-    func connect(to address: SocketAddress) async throws(PollError) {
+    nonisolated(nonsending) func connect(to address: SocketAddress) async throws(PollError) {
         do {
             try withDescriptor { s throws(Errno) in try s.connect(to: address) }
             return
@@ -134,12 +159,12 @@ extension PollDesc {
     }
 
     /// A connect has no `EAGAIN` to start from: the first wait always parks unless an edge is pending.
-    private func waitReadyForConnect() async throws(PollError) {
+    nonisolated(nonsending) private func waitReadyForConnect() async throws(PollError) {
         try await waitReady(.write)
     }
 
     /// One `recvfrom(2)`: a datagram (or stream bytes) and the sender's address. Go's `FD.ReadFrom`.
-    func readFrom(into buffer: UnsafeMutableRawBufferPointer) async throws(PollError) -> (Int, SocketAddress) {
+    nonisolated(nonsending) func readFrom(into buffer: UnsafeMutableRawBufferPointer) async throws(PollError) -> (Int, SocketAddress) {
         try await perform(.read) { s throws(Errno) in
             let r = try s.receiveFrom(into: buffer)
             return (r.count, r.from)
@@ -147,7 +172,7 @@ extension PollDesc {
     }
 
     /// One `sendto(2)` of the whole buffer as a datagram. Go's `FD.WriteTo`.
-    func writeTo(_ buffer: UnsafeRawBufferPointer, _ address: SocketAddress) async throws(PollError) -> Int {
+    nonisolated(nonsending) func writeTo(_ buffer: UnsafeRawBufferPointer, _ address: SocketAddress) async throws(PollError) -> Int {
         try await perform(.write) { s throws(Errno) in try s.send(buffer, to: address) }
     }
 }

@@ -34,15 +34,17 @@ struct PerMode<Value> {
     var read: Value
     var write: Value
     init(_ both: Value) { read = both; write = both }
+    // `_modify` yields the stored field in place: a get/set pair would copy a `Direction` (and retain its
+    // array) on every `s.dirs[mode].ready = true`.
     @inline(__always)
     subscript(_ raw: Int) -> Value {
-        get { raw == 0 ? read : write }
-        set { if raw == 0 { read = newValue } else { write = newValue } }
+        _read { if raw == 0 { yield read } else { yield write } }
+        _modify { if raw == 0 { yield &read } else { yield &write } }
     }
     @inline(__always)
     subscript(_ mode: PollMode) -> Value {
-        get { mode == .read ? read : write }
-        set { if mode == .read { read = newValue } else { write = newValue } }
+        _read { if mode == .read { yield read } else { yield write } }
+        _modify { if mode == .read { yield &read } else { yield &write } }
     }
 }
 
@@ -72,8 +74,13 @@ final class PollDesc: @unchecked Sendable {
     private struct Direction {
         /// An edge arrived that no parked call consumed.
         var ready = false
+        /// The last stream read returned less than it asked for, so the socket is probably empty: the next read
+        /// may park at once (unless `ready`) instead of spending a system call on `EAGAIN`. Safe because with
+        /// edge-triggered epoll every byte that arrives after that read produces an event that sets `ready` or
+        /// wakes the parked reader.
+        var drained = false
         var waiter: UnsafeContinuation<PollWake, Never>? = nil
-        var deadline: ContinuousClock.Instant? = nil
+        var deadline: MonoTime? = nil
         var timerArmed = false
         /// An operation of this direction is in progress (Go's fdMutex read/write lock).
         var locked = false
@@ -127,7 +134,7 @@ final class PollDesc: @unchecked Sendable {
 
     /// The loop's timer for `mode` expired: time out the parked call if its deadline has really passed (it may
     /// have been moved, or the call may have been resumed and a new one parked, since the timer was popped).
-    func timerFired(_ mode: PollMode, now: ContinuousClock.Instant) {
+    func timerFired(_ mode: PollMode, now: MonoTime) {
         let waiter: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
             s.dirs[mode].timerArmed = false
             guard let w = s.dirs[mode].waiter, let deadline = s.dirs[mode].deadline, deadline <= now else {
@@ -143,7 +150,7 @@ final class PollDesc: @unchecked Sendable {
         waiter?.resume(returning: .timeout)
     }
 
-    private func armTimer(_ s: inout State, _ mode: PollMode, _ deadline: ContinuousClock.Instant) {
+    private func armTimer(_ s: inout State, _ mode: PollMode, _ deadline: MonoTime) {
         s.dirs[mode].timerArmed = true
         loop.timers.withLock { $0.schedule(self, mode, at: deadline) }
         loop.timerArmed(at: deadline)
@@ -161,32 +168,42 @@ final class PollDesc: @unchecked Sendable {
     /// the same direction is in progress), checks closing, the deadline and cancellation, and takes a
     /// reference for the system call that follows. Go's `fd.readLock()` + `fd.pd.prepareRead()`.
     @inline(__always)
-    func begin(_ mode: PollMode) async throws(PollError) {
+    nonisolated(nonsending) func begin(_ mode: PollMode) async throws(PollError) {
+        _ = try await begin(mode, useDrainedHint: false)
+    }
+
+    /// `begin`, and whether the caller should wait for readiness before its first system call (the socket was
+    /// left drained by the previous read and no edge has arrived since).
+    @inline(__always)
+    nonisolated(nonsending) func begin(_ mode: PollMode, useDrainedHint: Bool) async throws(PollError) -> Bool {
         if Task.isCancelled { throw .cancelled }
+        var waitFirst = false
         let fast: PollError?? = state.withLock { s -> PollError?? in
             if s.closing { return .some(.closed) }
             if s.dirs[mode].locked { return .none }
-            if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .some(.timeout) }
+            if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
             s.dirs[mode].locked = true
             s.refs += 1
+            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready
+            s.dirs[mode].drained = false
             return .some(nil)
         }
         switch fast {
-        case .none: try await beginSlow(mode)
-        case .some(.none): return
+        case .none: try await beginSlow(mode); return false
+        case .some(.none): return waitFirst
         case .some(.some(let error)): throw error
         }
     }
 
     /// Slow path of `begin`: the direction is locked by another operation; queue for it.
-    private func beginSlow(_ mode: PollMode) async throws(PollError) {
+    nonisolated(nonsending) private func beginSlow(_ mode: PollMode) async throws(PollError) {
         while true {
             // Fast re-check; the lock may have been released meanwhile.
             var newID: UInt64 = 0
             let immediate: PollError?? = state.withLock { s in
                 if s.closing { return .some(.closed) }
                 if !s.dirs[mode].locked {
-                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .some(.timeout) }
+                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
                     s.dirs[mode].locked = true
                     s.refs += 1
                     return .some(nil)
@@ -229,7 +246,7 @@ final class PollDesc: @unchecked Sendable {
                     if s.closing {
                         return .some(.closed)
                     }
-                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now {
+                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now {
                         return .some(.timeout)
                     }
                     s.refs += 1
@@ -250,14 +267,15 @@ final class PollDesc: @unchecked Sendable {
     /// Ends an operation: drops the reference (closing the descriptor if it was the last one of a closed
     /// descriptor) and releases the direction's lock, handing it to the next queued operation.
     @inline(__always)
-    func end(_ mode: PollMode) {
-        release(mode, heldRef: true)
+    func end(_ mode: PollMode, drained: Bool = false) {
+        release(mode, heldRef: true, drained: drained)
     }
 
-    private func release(_ mode: PollMode, heldRef: Bool) {
+    private func release(_ mode: PollMode, heldRef: Bool, drained: Bool = false) {
         var next: UnsafeContinuation<PollWake, Never>? = nil
         let closeNow: Bool = state.withLock { s in
             if heldRef { s.refs -= 1 }
+            s.dirs[mode].drained = drained
             if !s.dirs[mode].lockWaiters.isEmpty {
                 // Hand the lock over directly (it stays locked) so that no newcomer overtakes the queue.
                 next = s.dirs[mode].lockWaiters.removeFirst().continuation
@@ -273,7 +291,7 @@ final class PollDesc: @unchecked Sendable {
     /// Waits until the descriptor may be ready in `mode` after a system call returned `EAGAIN`. The caller
     /// holds the direction's lock and a reference; the reference is dropped while parked and taken back before
     /// returning. On error the direction's lock is released too (the operation is over).
-    func waitReady(_ mode: PollMode) async throws(PollError) {
+    nonisolated(nonsending) func waitReady(_ mode: PollMode) async throws(PollError) {
         // Fast path: an edge arrived since the system call: retry at once.
         let first: PollWake? = state.withLock { s in
             if s.dirs[mode].ready {
@@ -298,7 +316,7 @@ final class PollDesc: @unchecked Sendable {
                             return .ready
                         }
                         if let deadline = s.dirs[mode].deadline {
-                            if deadline <= ContinuousClock.now { return .timeout }
+                            if deadline <= MonoTime.now { return .timeout }
                             armTimer(&s, mode, deadline)
                         }
                         if Task.isCancelled {
@@ -324,7 +342,7 @@ final class PollDesc: @unchecked Sendable {
                 if s.closing { return .closed }
                 if wake == .ready || wake == .timeout {
                     // A timeout is final only if the deadline (which may have moved) really passed.
-                    if let deadline = s.dirs[mode].deadline, deadline <= ContinuousClock.now { return .timeout }
+                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .timeout }
                     s.refs += 1
                     return .ready
                 }
@@ -344,13 +362,14 @@ final class PollDesc: @unchecked Sendable {
 
     /// Sets the deadline of `mode` (nil: none). Applies to the parked call (which is woken or re-timed) and to
     /// future calls. Go's `fd.pd.setDeadline` / runtime `poll_runtime_pollSetDeadline`.
-    func setDeadline(_ deadline: ContinuousClock.Instant?, _ mode: PollMode) throws(PollError) {
+    func setDeadline(_ instant: ContinuousClock.Instant?, _ mode: PollMode) throws(PollError) {
+        let deadline = instant.map(MonoTime.init)
         let waiter: UnsafeContinuation<PollWake, Never>? = try state.withLock { s throws(PollError) in
             if s.closing { throw .closed }
             s.dirs[mode].deadline = deadline
             guard s.dirs[mode].waiter != nil else { return nil }
             if let deadline {
-                if deadline <= ContinuousClock.now {
+                if deadline <= MonoTime.now {
                     let w = s.dirs[mode].waiter
                     s.dirs[mode].waiter = nil
                     disarmTimer(&s, mode)
@@ -367,7 +386,7 @@ final class PollDesc: @unchecked Sendable {
 
     /// The deadline of `mode`.
     func deadline(_ mode: PollMode) -> ContinuousClock.Instant? {
-        state.withLock { $0.dirs[mode].deadline }
+        state.withLock { $0.dirs[mode].deadline }?.instant
     }
 
     // MARK: - Non-I/O use of the descriptor

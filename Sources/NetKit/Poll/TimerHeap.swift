@@ -10,7 +10,7 @@
 /// and those fields are only touched with this heap locked.
 struct TimerHeap: ~Copyable {
     struct Entry {
-        var instant: ContinuousClock.Instant
+        var instant: MonoTime
         /// +1 reference owned by the heap.
         var desc: Unmanaged<PollDesc>
         var mode: PollMode
@@ -22,10 +22,10 @@ struct TimerHeap: ~Copyable {
 
     var count: Int { entries.count }
 
-    var earliest: ContinuousClock.Instant? { entries.first?.instant }
+    var earliest: MonoTime? { entries.first?.instant }
 
     /// Arms or moves the timer of `desc` for `mode` to `instant`.
-    mutating func schedule(_ desc: PollDesc, _ mode: PollMode, at instant: ContinuousClock.Instant) {
+    mutating func schedule(_ desc: PollDesc, _ mode: PollMode, at instant: MonoTime) {
         let i = desc.timerIndex[mode.rawValue]
         if i >= 0 {
             let old = entries[i].instant
@@ -47,7 +47,7 @@ struct TimerHeap: ~Copyable {
     }
 
     /// Removes and returns the earliest entry if it is due; the caller owns the entry's reference.
-    mutating func popExpired(now: ContinuousClock.Instant) -> Entry? {
+    mutating func popExpired(now: MonoTime) -> Entry? {
         guard let first = entries.first, first.instant <= now else { return nil }
         return remove(at: 0)
     }

@@ -1,0 +1,352 @@
+/// The signature of a scanner's split function, which tokenizes the input.
+///
+/// The arguments are an initial part of the remaining unprocessed data and a flag, `atEOF`,
+/// that reports whether the reader has no more data to give. The results are the number of bytes
+/// to advance the input and the next token to return to the user, if any. Throwing stops the
+/// scan with that error (some input may be discarded); throwing `FinalToken` stops it cleanly,
+/// after delivering the token it carries (if any).
+///
+/// If the token is not nil, the scanner returns it to the user (an empty array is an empty
+/// token). If the token is nil, the scanner reads more data and continues scanning; if there is
+/// no more data (`atEOF` was true) the scanner stops. If the data does not yet hold a complete
+/// token — for instance no newline while scanning lines — return `(0, nil)` to have the scanner
+/// read more data and try again with a longer buffer starting at the same point.
+///
+/// The function is never called with empty data unless `atEOF` is true; if `atEOF` is true,
+/// data may be non-empty and, as always, holds unprocessed text. `data` is valid only during the
+/// call: tokens are returned as arrays (Go returns sub-slices of `data`).
+///
+/// The corresponding Go type is `bufio.SplitFunc`.
+public typealias SplitFunc = (_ data: UnsafeRawBufferPointer, _ atEOF: Bool) throws -> (advance: Int, token: [UInt8]?)
+
+/// Thrown by a split function to deliver a last token and stop scanning with no error.
+///
+/// With a nil `token` the scan stops without delivering one (Go 1.22+ semantics). It is useful
+/// to stop early, or to deliver a final empty token (`FinalToken([])`).
+///
+/// The corresponding Go variable is `bufio.ErrFinalToken` (the token travels in this error,
+/// since a Swift function cannot both return and throw).
+public struct FinalToken: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The last token, or nil for none (Go: the token returned with `ErrFinalToken`).
+    public var token: [UInt8]?
+
+    /// Creates the sentinel with the last `token` (nil: stop without one).
+    ///
+    /// The corresponding Go variable is `bufio.ErrFinalToken`.
+    public init(_ token: [UInt8]?) {
+        self.token = token
+    }
+
+    /// `"final token"`, Go's text.
+    ///
+    /// The corresponding Go method is `error.Error`.
+    public var description: String { "final token" }
+}
+
+/// The maximum size used to buffer a token unless the user provides an explicit buffer with
+/// `Scanner.buffer(_:max:)`. The actual maximum token size may be smaller, as the buffer may
+/// need to include, for instance, a newline.
+///
+/// The corresponding Go constant is `bufio.MaxScanTokenSize`.
+public let maxScanTokenSize = 64 * 1024
+
+/// A convenient interface for reading data such as a stream of newline-delimited lines.
+///
+/// Successive calls to `scan()` step through the tokens of the input, skipping the bytes
+/// between tokens. A split function defines a token; the default, `scanLines`, breaks the input
+/// into lines with line endings stripped. `scanBytes`, `scanRunes` and `scanWords` are also
+/// provided, or pass your own `SplitFunc`.
+///
+/// Scanning stops unrecoverably at the end of the input, the first I/O error, or a token too
+/// large to fit in the buffer. When a scan stops, the reader may have advanced arbitrarily far
+/// past the last token. Programs that need more control over error handling or large tokens, or
+/// must run sequential scans on a reader, should use `BufferedReader` instead.
+///
+/// ```swift
+/// let scanner = Scanner(conn)
+/// for try await line in scanner.texts { print(line) }
+/// ```
+///
+/// The corresponding Go type is `bufio.Scanner`.
+public final class Scanner {
+    private var source: any Reader
+    private var splitFunction: SplitFunc = scanLines
+    private var maxTokenSize = maxScanTokenSize
+    private var token: [UInt8]?
+    private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    /// The unprocessed bytes are `storage[start..<end]`.
+    private var start = 0
+    private var end = 0
+    /// The sticky error (EOF included).
+    private var error: (any Error)?
+    /// Successive empty tokens at the end of the input.
+    private var empties = 0
+    private var scanCalled = false
+    private var done = false
+
+    /// Creates a scanner of `reader`, splitting lines (`scanLines`).
+    ///
+    /// The corresponding Go function is `bufio.NewScanner`.
+    public init(_ reader: any Reader) {
+        source = reader
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// The first error other than the end of the input met by the scanner, or nil.
+    ///
+    /// The corresponding Go method is `bufio.Scanner.Err`.
+    public var err: (any Error)? {
+        if let error, error.isEOF { return nil }
+        return error
+    }
+
+    /// The most recent token generated by `scan()` (empty before the first token).
+    ///
+    /// The corresponding Go method is `bufio.Scanner.Bytes` (which returns a view instead).
+    public var bytes: [UInt8] { token ?? [] }
+
+    /// The most recent token generated by `scan()`, as a string (invalid UTF-8 becomes U+FFFD).
+    ///
+    /// The corresponding Go method is `bufio.Scanner.Text`.
+    public var text: String { String(decoding: token ?? [], as: UTF8.self) }
+
+    /// Sets the initial buffer size and the maximum size of buffer that may be allocated
+    /// while scanning. The maximum token size is the larger of `max` and `initialSize`.
+    ///
+    /// By default the buffer starts at 4096 bytes and the maximum token size is
+    /// `maxScanTokenSize`. Calling it after scanning started is a precondition failure (Go
+    /// panics). The corresponding Go method is `bufio.Scanner.Buffer`.
+    public func buffer(_ initialSize: Int, max: Int) {
+        precondition(!scanCalled, "Buffer called after Scan")
+        precondition(initialSize >= 0, "bufio.Scanner: negative buffer size")
+        storage.deallocate()
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: initialSize, alignment: 16)
+        maxTokenSize = max
+    }
+
+    /// Sets the split function; the default is `scanLines`.
+    ///
+    /// Calling it after scanning started is a precondition failure (Go panics).
+    /// The corresponding Go method is `bufio.Scanner.Split`.
+    public func split(_ split: @escaping SplitFunc) {
+        precondition(!scanCalled, "Split called after Scan")
+        splitFunction = split
+    }
+
+    /// Advances to the next token, then available through `bytes` and `text`.
+    ///
+    /// Returns false when the scan stops, at the end of the input or on an error; `err` then
+    /// tells which (nil at the end of the input). A split function that returns too many empty
+    /// tokens without advancing the input is a precondition failure (Go panics).
+    ///
+    /// The corresponding Go method is `bufio.Scanner.Scan`.
+    public nonisolated(nonsending) func scan() async -> Bool {
+        if done { return false }
+        scanCalled = true
+        // Loop until there is a token.
+        while true {
+            // See if a token can be made with what is buffered. At the end of the input (or an
+            // error), give the split function a chance to recover a last, possibly empty token.
+            if end > start || error != nil {
+                let data = UnsafeRawBufferPointer(rebasing: storage[start..<end])
+                let advance: Int
+                let newToken: [UInt8]?
+                do {
+                    (advance, newToken) = try splitFunction(data, error != nil)
+                } catch let final as FinalToken {
+                    token = final.token
+                    done = true
+                    // With a token, the scan stops after delivering it; with none, right now.
+                    return final.token != nil
+                } catch {
+                    setError(error)
+                    return false
+                }
+                if !self.advance(advance) { return false }
+                token = newToken
+                if newToken != nil {
+                    if error == nil || advance > 0 {
+                        empties = 0
+                    } else {
+                        // Returning tokens without advancing the input at the end.
+                        empties += 1
+                        precondition(empties <= maxConsecutiveEmptyReads, "bufio.Scan: too many empty tokens without progressing")
+                    }
+                    return true
+                }
+            }
+            // No token can be made from what is held. At the end or after an error, stop.
+            if error != nil {
+                start = 0
+                end = 0
+                return false
+            }
+            // Read more data: first shift the data to the beginning of the buffer if there is
+            // a lot of empty space or space is needed.
+            if start > 0 && (end == storage.count || start > storage.count / 2) {
+                storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: end - start)
+                end -= start
+                start = 0
+            }
+            // Is the buffer full? Then grow it.
+            if end == storage.count {
+                if storage.count >= maxTokenSize || storage.count > Int.max / 2 {
+                    setError(BufioError.tooLong)
+                    return false
+                }
+                var newSize = storage.count * 2
+                if newSize == 0 { newSize = 4096 }
+                newSize = min(newSize, maxTokenSize)
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: newSize, alignment: 16)
+                if end > start {
+                    grown.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: end - start)
+                }
+                storage.deallocate()
+                storage = grown
+                end -= start
+                start = 0
+            }
+            // Finally read some input, without getting stuck on a reader that returns nothing.
+            var loop = 0
+            while true {
+                let n: Int
+                do {
+                    n = try await source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+                } catch {
+                    setError(error)
+                    break
+                }
+                if n < 0 || storage.count - end < n {
+                    setError(BufioError.badReadCount)
+                    break
+                }
+                end += n
+                if n > 0 {
+                    empties = 0
+                    break
+                }
+                loop += 1
+                if loop > maxConsecutiveEmptyReads {
+                    setError(IOError.noProgress)
+                    break
+                }
+            }
+        }
+    }
+
+    /// Consumes `n` bytes of the buffer; reports whether that was legal.
+    private func advance(_ n: Int) -> Bool {
+        if n < 0 {
+            setError(BufioError.negativeAdvance)
+            return false
+        }
+        if n > end - start {
+            setError(BufioError.advanceTooFar)
+            return false
+        }
+        start += n
+        return true
+    }
+
+    /// Records the first error (a later error may replace the end of the input).
+    private func setError(_ newError: any Error) {
+        if error == nil || error!.isEOF { error = newError }
+    }
+}
+
+extension Scanner {
+    /// The tokens of a scanner as an asynchronous sequence of byte arrays.
+    ///
+    /// Iterating calls `scan()`; at the end of the input the sequence ends, and a scanning error
+    /// (`err`) is thrown. The corresponding Go loop is `for s.Scan() { s.Bytes() }`.
+    public struct Tokens: AsyncSequence {
+        /// A token (Go: `Scanner.Bytes`).
+        public typealias Element = [UInt8]
+        let scanner: Scanner
+
+        /// The iterator over the tokens.
+        ///
+        /// The corresponding Go method is `bufio.Scanner.Scan`.
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            let scanner: Scanner
+            var finished = false
+
+            /// The next token, nil at the end; throws the scanner's error.
+            ///
+            /// The corresponding Go method is `bufio.Scanner.Scan`.
+            public mutating func next() async throws -> [UInt8]? {
+                try await next(isolation: nil)
+            }
+
+            /// The next token, nil at the end; throws the scanner's error. Runs on the caller's
+            /// actor, so a scanner owned by an actor can be iterated there.
+            ///
+            /// The corresponding Go method is `bufio.Scanner.Scan`.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
+                if finished { return nil }
+                if await scanner.scan() { return scanner.bytes }
+                finished = true
+                if let error = scanner.err { throw error }
+                return nil
+            }
+        }
+
+        /// Makes the iterator.
+        ///
+        /// The corresponding Go method is `bufio.Scanner.Scan`.
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(scanner: scanner) }
+    }
+
+    /// The tokens of a scanner as strings (with the default `scanLines`: the lines).
+    ///
+    /// Iterating calls `scan()`; at the end of the input the sequence ends, and a scanning error
+    /// (`err`) is thrown. The corresponding Go loop is `for s.Scan() { s.Text() }`.
+    public struct Texts: AsyncSequence {
+        /// A token as text (Go: `Scanner.Text`).
+        public typealias Element = String
+        let scanner: Scanner
+
+        /// The iterator over the tokens as text.
+        ///
+        /// The corresponding Go method is `bufio.Scanner.Scan`.
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var tokens: Tokens.AsyncIterator
+
+            /// The next token as text, nil at the end; throws the scanner's error.
+            ///
+            /// The corresponding Go method is `bufio.Scanner.Text`.
+            public mutating func next() async throws -> String? {
+                try await next(isolation: nil)
+            }
+
+            /// The next token as text, nil at the end; throws the scanner's error. Runs on the
+            /// caller's actor.
+            ///
+            /// The corresponding Go method is `bufio.Scanner.Text`.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> String? {
+                guard let token = try await tokens.next(isolation: actor) else { return nil }
+                return String(decoding: token, as: UTF8.self)
+            }
+        }
+
+        /// Makes the iterator.
+        ///
+        /// The corresponding Go method is `bufio.Scanner.Scan`.
+        public func makeAsyncIterator() -> AsyncIterator {
+            AsyncIterator(tokens: Tokens(scanner: scanner).makeAsyncIterator())
+        }
+    }
+
+    /// The remaining tokens as byte arrays: `for try await token in scanner.tokens`.
+    ///
+    /// The corresponding Go loop is `for s.Scan() { s.Bytes() }`.
+    public var tokens: Tokens { Tokens(scanner: self) }
+
+    /// The remaining tokens as strings: `for try await line in scanner.texts`.
+    ///
+    /// The corresponding Go loop is `for s.Scan() { s.Text() }`.
+    public var texts: Texts { Texts(scanner: self) }
+}
