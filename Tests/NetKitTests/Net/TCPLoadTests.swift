@@ -35,7 +35,7 @@ func waitForDescriptorCount(atMost count: Int, within: Duration = .seconds(5)) a
 
 /// reliability.md group I (load). Each test runs in a child process, so that descriptor counts, epoll
 /// registrations and memory are NetKit's alone (the other suites run in parallel in the test process).
-@Suite("TCP load", .serialized)
+@Suite("TCP load", .serialized, .heavy)
 struct TCPLoadTests {
     // MARK: I56 — thousands of concurrent connections with bounded memory
 
@@ -48,7 +48,7 @@ struct TCPLoadTests {
             let limit = raiseOpenFileLimit()
             try #require(limit >= 2 * n + 200, "RLIMIT_NOFILE hard limit \(limit) is too low for \(n) connections")
             let ln = try ListenConfig(backlog: 4096).listenTCP(network: "tcp4", laddr: Loopback.v4.any)
-            let servers = Mutex<[TCPConn]>([])
+            let servers = Lock<[TCPConn]>([])
             let echoes = Counter()
             // Every accepted conn gets an echo task parked in read.
             let acceptLoop = Task {

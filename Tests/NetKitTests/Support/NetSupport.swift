@@ -43,7 +43,7 @@ struct WatchdogError: Error, CustomStringConvertible {
 
 /// A value set once (later puts are ignored) that tasks can wait for.
 final class OnceBox<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
+    private let state = Lock<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
 
     func put(_ value: Value) {
         let waiters: [CheckedContinuation<Value, Never>] = state.withLock { s in
@@ -92,6 +92,9 @@ enum Scale {
 
     /// Generous time limits get another factor under ThreadSanitizer.
     static func seconds(_ normal: Double) -> Double { isTSan ? normal * 4 : normal }
+
+    /// An upper bound on how long something may take: as given, four times that under ThreadSanitizer.
+    static func bound(_ normal: Duration) -> Duration { isTSan ? normal * 4 : normal }
 }
 
 // MARK: - Loopback fixtures
@@ -381,7 +384,7 @@ func isNonBlocking(_ fd: Int32) -> Bool {
 /// non-blocking, and later that each was closed. Identities, unlike numbers or counts, are not disturbed by
 /// tests running in parallel in the same process.
 final class SocketTracker: Sendable {
-    private let state = Mutex<(ids: [String], problems: [String])>(([], []))
+    private let state = Lock<(ids: [String], problems: [String])>(([], []))
 
     /// Records `socket`'s identity and checks its flags.
     func record(_ socket: Socket) {
@@ -495,3 +498,74 @@ func pinCurrentThreadToOneCPU() -> Bool {
 
 /// A `ContinuousClock` instant `d` from now (shorthand).
 func fromNow(_ d: Duration) -> ContinuousClock.Instant { .now + d }
+
+// MARK: - Keeping heavy tests away from timing-sensitive ones
+
+/// A readers-writer gate across the whole test process: tests with time limits share it, CPU-heavy tests (thousands
+/// of connections, tens of MiB) and exit tests (child processes) take it alone, so that on a 2-core machine they
+/// never starve a test that measures how long something took (while exit tests ran, timing tests here saw their
+/// tasks stall for over a second). FIFO, so a heavy test is not starved either.
+actor TestGate {
+    static let shared = TestGate()
+
+    private var readers = 0
+    private var writer = false
+    private var waiting: [(exclusive: Bool, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func acquire(exclusive: Bool) async {
+        if waiting.isEmpty && (exclusive ? (readers == 0 && !writer) : !writer) {
+            take(exclusive)
+            return
+        }
+        await withCheckedContinuation { waiting.append((exclusive, $0)) }
+    }
+
+    func release(exclusive: Bool) {
+        if exclusive { writer = false } else { readers -= 1 }
+        while let next = waiting.first {
+            if next.exclusive ? (readers == 0 && !writer) : !writer {
+                waiting.removeFirst()
+                take(next.exclusive)
+                next.continuation.resume()
+            } else {
+                break
+            }
+        }
+    }
+
+    private func take(_ exclusive: Bool) {
+        if exclusive { writer = true } else { readers += 1 }
+    }
+}
+
+/// Runs each test case inside `TestGate`: shared for timing-sensitive tests, exclusive for heavy ones. Put it on a
+/// suite or on single tests, never both on one test (a test holding the gate shared cannot also take it alone).
+struct GateTrait: SuiteTrait, TestTrait, TestScoping {
+    let exclusive: Bool
+
+    var isRecursive: Bool { true }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        guard testCase != nil else {
+            try await function()
+            return
+        }
+        await TestGate.shared.acquire(exclusive: exclusive)
+        do {
+            try await function()
+        } catch {
+            await TestGate.shared.release(exclusive: exclusive)
+            throw error
+        }
+        await TestGate.shared.release(exclusive: exclusive)
+    }
+}
+
+extension Trait where Self == GateTrait {
+    /// The test measures time: it may run alongside other timing-sensitive tests, never alongside a heavy one.
+    static var timingSensitive: Self { GateTrait(exclusive: false) }
+    /// The test is CPU-heavy: it runs alone among the gated tests.
+    static var heavy: Self { GateTrait(exclusive: true) }
+}
