@@ -428,6 +428,80 @@ struct TCPDeadlineTests {
         _ = await echo.value
     }
 
+    // MARK: B21 — a dial over several addresses
+
+    // "localhost" resolves to 127.0.0.1 only on some machines (this one), so the resolved address lists are
+    // injected: the dialer's own dialParallel/dialSerial get them directly (Go injects `testHookLookupIP`).
+
+    /// Happy Eyeballs (Go's TestDialParallel): the IPv4 primary hangs (its SYNs are dropped), the IPv6 fallback
+    /// starts after the fallback delay and wins; the losing racer's socket is closed.
+    @Test func happyEyeballsFallbackWinsAndTheLoserIsClosed() async throws {
+        guard ipv6LoopbackAvailable else { return }
+        let full = try await FullBacklogListener()
+        defer { full.close() }
+        let port = full.tcpAddr.port
+        guard let v6 = try? listenTCP("tcp6", laddr: TCPAddr(ip: .ipv6Loopback, port: port)) else {
+            print("skipped: port \(port) is taken on ::1")
+            return
+        }
+        defer { try? v6.close() }
+        let tracker = SocketTracker()
+        let dialer = Dialer(timeout: .seconds(5), fallbackDelay: .milliseconds(200), control: tracker.control)
+        let addrs: [any Addr] = [TCPAddr(ip: IP(127, 0, 0, 1), port: port), TCPAddr(ip: .ipv6Loopback, port: port)]
+        let (conn, elapsed) = try await withWatchdog {
+            try await measure {
+                try await dialer.dialParallel(network: "tcp", addrs: addrs, deadline: dialer.effectiveDeadline(now: .now))
+            }
+        }
+        #expect((conn as? TCPConn)?.remoteTCPAddr == TCPAddr(ip: .ipv6Loopback, port: port))
+        #expect(elapsed >= .milliseconds(100) && elapsed < Scale.bound(.seconds(2)), "\(elapsed)")
+        #expect(tracker.count == 2)
+        try conn.close()
+        await tracker.expectAllClosed()
+    }
+
+    /// A refused first address is followed at once by the next, serially (Go's dialSerial) and in the race alike
+    /// (the fallback starts as soon as the primary fails), well within the deadline; when all fail, the first
+    /// address's error is reported.
+    @Test(arguments: [[Loopback.v4, .v6], [.v6, .v4]], [Duration.milliseconds(-1), .zero])
+    func refusedFirstAddressFallsThroughToTheNext(_ order: [Loopback], _ fallbackDelay: Duration) async throws {
+        guard ipv6LoopbackAvailable else { return }
+        let (first, second) = (order[0], order[1])
+        // A listener on the second family only, on a port that refuses on the first.
+        var listener: TCPListener?
+        for _ in 0..<10 where listener == nil {
+            let ln = try tcpListener(second)
+            if let probe = try? await dialTCP(first.network, raddr: TCPAddr(ip: first.ip, port: ln.tcpAddr.port)) {
+                try probe.close()
+                try ln.close()
+            } else {
+                listener = ln
+            }
+        }
+        let ln = try #require(listener)
+        defer { try? ln.close() }
+        let port = ln.tcpAddr.port
+        let addrs: [any Addr] = [TCPAddr(ip: first.ip, port: port), TCPAddr(ip: second.ip, port: port)]
+        let tracker = SocketTracker()
+        let dialer = Dialer(timeout: .seconds(5), fallbackDelay: fallbackDelay, control: tracker.control)
+        @Sendable func dialBoth() async throws -> any Conn {
+            let deadline = dialer.effectiveDeadline(now: .now)
+            return fallbackDelay < .zero
+                ? try await dialer.dialSerial(network: "tcp", addrs: addrs, deadline: deadline)
+                : try await dialer.dialParallel(network: "tcp", addrs: addrs, deadline: deadline)
+        }
+        let (conn, elapsed) = try await withWatchdog { try await measure { try await dialBoth() } }
+        #expect((conn as? TCPConn)?.remoteTCPAddr == TCPAddr(ip: second.ip, port: port))
+        #expect(elapsed < Scale.bound(.seconds(1)), "\(elapsed)")
+        try conn.close()
+        // Both refused: the first address's error.
+        try ln.close()
+        let error = try await withWatchdog { await caught { _ = try await dialBoth() } }
+        expectSyscall(error, op: "dial", net: "tcp", source: nil, addr: TCPAddr(ip: first.ip, port: port),
+                      syscall: "connect", errno: .connectionRefused)
+        await tracker.expectAllClosed()
+    }
+
     // MARK: B20 — dial timeout against a peer that drops SYNs
 
     @Test func dialTimesOutAgainstFullBacklog() async throws {
