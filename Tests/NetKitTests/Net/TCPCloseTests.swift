@@ -330,7 +330,8 @@ struct TCPCloseTests {
 
     @Test(arguments: Loopback.available)
     func noLeakOnRefusedDial(_ lo: Loopback) async throws {
-        let port = try freedPort(lo)
+        let (port, holder) = try refusingPort(lo)
+        defer { try? holder.close() }
         let tracker = SocketTracker()
         let error = await caught {
             _ = try await withWatchdog { try await Dialer(control: tracker.control).dial(lo.network, joinHostPort(lo.host, "\(port)")) }
@@ -452,12 +453,27 @@ struct TCPCloseTests {
     }
 }
 
-/// A port on `lo` that was just free (bound, then closed): a dial to it is refused.
-func freedPort(_ lo: Loopback) throws -> Int {
-    let ln = try tcpListener(lo)
-    let port = ln.tcpAddr.port
-    try ln.close()
-    return port
+/// A port on `lo` that refuses connections: bound by a socket of ours that never listens, so no other test can
+/// take it meanwhile (a port merely freed may be picked by a parallel test's listener). Close `holder` afterwards.
+func refusingPort(_ lo: Loopback) throws -> (port: Int, holder: Socket) {
+    let holder = try Socket(lo == .v4 ? .inet : .inet6, .stream)
+    do {
+        try holder.bind(loopback(lo == .v4 ? .inet : .inet6, port: 0))
+        return (Int(try holder.localAddress.port ?? 0), holder)
+    } catch {
+        try? holder.close()
+        throw error
+    }
+}
+
+/// Binds (without listening) `port` on `lo`, so that connections to it are refused; nil if the port is taken.
+func refusing(_ lo: Loopback, port: Int) -> Socket? {
+    guard let holder = try? Socket(lo == .v4 ? .inet : .inet6, .stream) else { return nil }
+    if (try? holder.bind(loopback(lo == .v4 ? .inet : .inet6, port: UInt16(port)))) == nil {
+        try? holder.close()
+        return nil
+    }
+    return holder
 }
 
 /// A listener with backlog 0 and one unaccepted connection (more probes until a dial times out), so that the

@@ -468,18 +468,18 @@ struct TCPDeadlineTests {
         guard ipv6LoopbackAvailable else { return }
         let (first, second) = (order[0], order[1])
         // A listener on the second family only, on a port that refuses on the first.
-        var listener: TCPListener?
+        // Held bound (never listening) on the first family for the whole test, so that no other test takes it.
+        var listener: (TCPListener, Socket)?
         for _ in 0..<10 where listener == nil {
             let ln = try tcpListener(second)
-            if let probe = try? await dialTCP(first.network, raddr: TCPAddr(ip: first.ip, port: ln.tcpAddr.port)) {
-                try probe.close()
-                try ln.close()
+            if let holder = refusing(first, port: ln.tcpAddr.port) {
+                listener = (ln, holder)
             } else {
-                listener = ln
+                try ln.close()
             }
         }
-        let ln = try #require(listener)
-        defer { try? ln.close() }
+        let (ln, holder) = try #require(listener)
+        defer { try? ln.close(); try? holder.close() }
         let port = ln.tcpAddr.port
         let addrs: [any Addr] = [TCPAddr(ip: first.ip, port: port), TCPAddr(ip: second.ip, port: port)]
         let tracker = SocketTracker()
@@ -494,8 +494,13 @@ struct TCPDeadlineTests {
         #expect((conn as? TCPConn)?.remoteTCPAddr == TCPAddr(ip: second.ip, port: port))
         #expect(elapsed < Scale.bound(.seconds(1)), "\(elapsed)")
         try conn.close()
-        // Both refused: the first address's error.
+        // Both refused: the first address's error (the second port is held too, unless it was taken at once).
         try ln.close()
+        guard let holder2 = refusing(second, port: port) else {
+            await tracker.expectAllClosed()
+            return
+        }
+        defer { try? holder2.close() }
         let error = try await withWatchdog { await caught { _ = try await dialBoth() } }
         expectSyscall(error, op: "dial", net: "tcp", source: nil, addr: TCPAddr(ip: first.ip, port: port),
                       syscall: "connect", errno: .connectionRefused)

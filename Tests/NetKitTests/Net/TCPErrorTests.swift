@@ -35,7 +35,8 @@ struct TCPErrorTests {
         let tracker = SocketTracker()
         let dialer = Dialer(control: tracker.control)
         for _ in 0..<rounds {
-            let port = try freedPort(lo)
+            let (port, holder) = try refusingPort(lo)
+            defer { try? holder.close() }
             let address = joinHostPort(lo.host, "\(port)")
             let (error, elapsed) = try await withWatchdog {
                 await measure { await caught { _ = try await dialer.dial("tcp", address) } }
