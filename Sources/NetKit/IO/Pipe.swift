@@ -163,7 +163,7 @@ final class PipeCore: Sendable {
         }
     }
 
-    private let state = Lock(State())
+    private let state = Mutex(State())
     private let ids = Atomic<UInt64>(0)
 
     private func makeID() -> UInt64 {

@@ -23,7 +23,7 @@ final class BlockingPool: Sendable {
     /// How long a thread waits for work before it ends.
     let idleTimeout: Duration
 
-    private let state = Lock(State())
+    private let state = Mutex(State())
 
     private struct State {
         /// Jobs that found every thread busy and `maxThreads` reached, oldest first.
@@ -289,7 +289,7 @@ final class BlockingCall<T: Sendable>: Sendable {
         case resumed
     }
 
-    private let state = Lock(State.pending)
+    private let state = Mutex(State.pending)
 
     /// Parks `continuation` until the outcome arrives; returns false (and resumes it) if it already has.
     func install(_ continuation: CheckedContinuation<T, any Error>) -> Bool {

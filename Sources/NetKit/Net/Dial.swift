@@ -307,7 +307,7 @@ struct ErrorBox: @unchecked Sendable { let error: any Error }
 
 /// A one-shot event that tasks can wait for with a timeout (used to start the Happy Eyeballs fallback early).
 final class Signal: Sendable {
-    private let state = Lock<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func fire() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in

@@ -10,7 +10,7 @@ import Synchronization
 /// scheduler `P`: `epoll_wait` is only called when no job is runnable, exactly like Go's `findrunnable`.
 ///
 /// Threading: `localJobs`, `events` and `retiring` are touched only on the loop thread. Everything
-/// other threads may touch sits behind `remote` (a `Lock`) or `timers` (a `Lock`).
+/// other threads may touch sits behind `remote` (a `Mutex`) or `timers` (a `Mutex`).
 final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// The loops of this process, created lazily: one per CPU this process may run on
     /// (`sched_getaffinity`), so a server pinned to one core gets one loop.
@@ -52,10 +52,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         /// When the sleeping loop will wake by itself (nil: never).
         var sleepUntil: MonoTime? = nil
     }
-    private let remote = Lock(Remote())
+    private let remote = Mutex(Remote())
 
     /// Deadline timers of the descriptors registered with this loop.
-    let timers = Lock(TimerHeap())
+    let timers = Mutex(TimerHeap())
 
     // Loop-thread-only state.
     private var localJobs: [UnownedJob] = []

@@ -62,7 +62,7 @@ struct PerMode<Value> {
 ///   timer on its loop's heap; moving a deadline re-arms that timer or wakes the call.
 /// - Task cancellation resumes a parked call with `.cancelled`; nothing is consumed, so no data is lost.
 ///
-/// Everything mutable sits in `state` (a `Lock`), except `timerIndex`, which belongs to the loop's
+/// Everything mutable sits in `state` (a `Mutex`), except `timerIndex`, which belongs to the loop's
 /// timer heap and is only touched with that heap locked.
 final class PollDesc: @unchecked Sendable {
     let socket: Socket
@@ -103,7 +103,7 @@ final class PollDesc: @unchecked Sendable {
         var endSeen = false
     }
 
-    private let state = Lock(State())
+    private let state = Mutex(State())
 
     /// Takes ownership of `socket` (which must be non-blocking) and registers it with a loop.
     init(socket: Socket, loop: EventLoop = EventLoop.next()) throws(Errno) {
