@@ -480,11 +480,11 @@ func refusing(_ lo: Loopback, port: Int) -> Socket? {
 /// kernel drops further SYNs: dials to it hang until their deadline (reliability.md §K).
 final class FullBacklogListener: Sendable {
     let listener: TCPListener
-    let fillers: Lock<[any Conn]>
+    let fillers: Mutex<[any Conn]>
 
     init() async throws {
         listener = try await ListenConfig(backlog: 0).listen("tcp4", "127.0.0.1:0") as! TCPListener
-        fillers = Lock([])
+        fillers = Mutex([])
         for _ in 0..<8 {
             do {
                 let c = try await Dialer(timeout: .milliseconds(100)).dial("tcp4", listener.addr.description)

@@ -405,7 +405,7 @@ struct TCPErrorTests {
             expectSyscall(listen, op: "listen", net: "tcp4", source: nil, addr: Loopback.v4.any,
                           syscall: "socket", errno: .tooManyOpenFiles)
             // The accept loop backs off instead of spinning.
-            let accepted = Lock<[any Conn]>([])
+            let accepted = Mutex<[any Conn]>([])
             let loop = Task {
                 for try await conn in ln { accepted.withLock { $0.append(conn) } }
             }

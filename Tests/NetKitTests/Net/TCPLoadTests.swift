@@ -54,7 +54,7 @@ struct TCPLoadTests {
             let limit = raiseOpenFileLimit()
             try #require(limit >= 2 * n + 200, "RLIMIT_NOFILE hard limit \(limit) is too low for \(n) connections")
             let ln = try ListenConfig(backlog: 4096).listenTCP(network: "tcp4", laddr: Loopback.v4.any)
-            let servers = Lock<[TCPConn]>([])
+            let servers = Mutex<[TCPConn]>([])
             let echoes = Counter()
             // Every accepted conn gets an echo task parked in read.
             let acceptLoop = Task {

@@ -43,7 +43,7 @@ struct WatchdogError: Error, CustomStringConvertible {
 
 /// A value set once (later puts are ignored) that tasks can wait for.
 final class OnceBox<Value: Sendable>: Sendable {
-    private let state = Lock<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
+    private let state = Mutex<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
 
     func put(_ value: Value) {
         let waiters: [CheckedContinuation<Value, Never>] = state.withLock { s in
@@ -384,7 +384,7 @@ func isNonBlocking(_ fd: Int32) -> Bool {
 /// non-blocking, and later that each was closed. Identities, unlike numbers or counts, are not disturbed by
 /// tests running in parallel in the same process.
 final class SocketTracker: Sendable {
-    private let state = Lock<(ids: [String], problems: [String])>(([], []))
+    private let state = Mutex<(ids: [String], problems: [String])>(([], []))
 
     /// Records `socket`'s identity and checks its flags.
     func record(_ socket: Socket) {
