@@ -8,8 +8,8 @@ import Testing
 
 // MARK: - Watchdog
 
-/// Runs `body` and fails (throws `WatchdogError`) if it does not finish within `seconds` — the watchdog for every
-/// wait in the network tests.
+/// Runs `body` and fails (throws `WatchdogError`) if it does not finish within `seconds` (times `timingSlack`, so
+/// longer under ThreadSanitizer) — the watchdog for every wait.
 ///
 /// The body runs in its own task, and the watchdog does not wait for it once the time is up (it is cancelled and
 /// left behind), so a body that ignores cancellation cannot hang the test run.
@@ -22,7 +22,7 @@ func withWatchdog<T: Sendable>(
         do { outcome.put(.success(try await body())) } catch { outcome.put(.failure(error)) }
     }
     let timer = Task {
-        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000) * timingSlack))
         outcome.put(.failure(WatchdogError(what: what)))
     }
     let result = await withTaskCancellationHandler {
@@ -90,11 +90,12 @@ enum Scale {
         return isTSan ? tsan : normal
     }
 
-    /// Generous time limits get another factor under ThreadSanitizer.
-    static func seconds(_ normal: Double) -> Double { isTSan ? normal * 4 : normal }
+    /// A generous time limit in seconds (a watchdog's; `withWatchdog` applies `timingSlack` itself).
+    static func seconds(_ normal: Double) -> Double { normal }
 
-    /// An upper bound on how long something may take: as given, four times that under ThreadSanitizer.
-    static func bound(_ normal: Duration) -> Duration { isTSan ? normal * 4 : normal }
+    /// An upper bound on how long something may take: `upperBound`, i.e. scaled by `timingSlack` under
+    /// ThreadSanitizer.
+    static func bound(_ normal: Duration) -> Duration { upperBound(normal) }
 }
 
 // MARK: - Loopback fixtures
