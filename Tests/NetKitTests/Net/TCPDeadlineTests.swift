@@ -286,7 +286,8 @@ struct TCPDeadlineTests {
         let c = try await withWatchdog { try await Dialer(deadline: farAway).dial("tcp4", ln.addr.description) }
         let s = try await withWatchdog { try await ln.acceptTCP() }
         defer { closeAll(c, s) }
-        let farthest = ContinuousClock.now + .seconds(Int64.max)
+        // More than Int64.max seconds away from any origin: a Duration whose `components` cannot represent it.
+        let farthest = ContinuousClock.now + .seconds(Int64.max) + .seconds(Int64.max)
         let viaDialer = try await withWatchdog { try await Dialer(deadline: farthest).dial("tcp4", ln.addr.description) }
         closeAll(viaDialer, try await withWatchdog { try await ln.accept() })
         for deadline in [farAway, farthest, .now + .seconds(100 * 365 * 86400), .now + .nanoseconds(Int64.max)] {
@@ -299,7 +300,7 @@ struct TCPDeadlineTests {
             #expect((try? result.get()) == bytes("x"))
         }
         // Very negative and zero offsets are plain past deadlines.
-        for deadline in [ContinuousClock.now - .seconds(Int64.max), .now - .seconds(Int64.max / 2), .now] {
+        for deadline in [ContinuousClock.now - .seconds(Int64.max) - .seconds(Int64.max), .now - .seconds(Int64.max / 2), .now] {
             try c.setReadDeadline(deadline)
             expectTimeout(await caught { _ = try await c.read(maxCount: 1) }, op: "read", conn: c)
         }
