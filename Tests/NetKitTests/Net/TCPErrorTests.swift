@@ -369,9 +369,15 @@ struct TCPErrorTests {
     // MARK: E58 — the accept loop's first backoff in a process that has never slept
 
     /// A server whose first EMFILE comes before anything in the process used a timer: the accept loop's backoff is
-    /// the first sleep and must work (the runtime creates timer descriptors lazily). The test waits with yield loops
-    /// only, so that NetKit's backoff is the one timer in play.
-    @Test(.heavy)
+    /// the first sleep, and must still end. The test waits with yield loops only (bounded by the clock), so that
+    /// NetKit's backoff is the one timer in play, and never awaits the loop itself (it may be stuck).
+    @Test(.heavy, .disabled("""
+        bug: AcceptIterator backs off with Task.sleep; when that is the process's first timer and it starts while \
+        no descriptor is left, libdispatch cannot set up its timer: the sleep never ends (the accept loop stayed \
+        stuck for 15 minutes, libdispatch's epoll_wait armed with no timeout) or the process traps (SIGILL, seen in \
+        acceptBacksOffOnEMFILEAndResumes without its warm-up). Fix: back off on NetKit's own event-loop timers \
+        (epoll_wait's timeout needs no new descriptor) — a design change for the lead
+        """))
     func firstAcceptBackoffInAFreshProcessDoesNotTrap() async {
         await #expect(processExitsWith: .success) {
             let ln = try tcpListener()
@@ -397,9 +403,9 @@ struct TCPErrorTests {
             setrlimit(RLIMIT_NOFILE_, &restored)
             let deadline = ContinuousClock.now + .seconds(5)
             while accepted.value < 1 && ContinuousClock.now < deadline { await Task.yield() }
-            #expect(accepted.value == 1)
+            #expect(accepted.value == 1, "the accept loop never resumed after EMFILE")
+            loop.cancel()
             try ln.close()
-            _ = await caught { try await loop.value }
             try client.close()
         }
     }
