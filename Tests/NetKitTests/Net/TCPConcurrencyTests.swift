@@ -278,7 +278,8 @@ struct TCPConcurrencyTests {
             expectClosed(error, op: "accept", net: "tcp4", source: nil, addr: ln.addr)
         }
         #expect(ContinuousClock.now - start < Scale.bound(.seconds(1)))
-        #expect(accepted.value == dials - failures)
+        // A dial that timed out may still have completed its handshake in the kernel and been accepted.
+        #expect(accepted.value >= dials - failures && accepted.value <= dials)
     }
 
     // MARK: H55 — TCP self-connect
