@@ -77,8 +77,7 @@ final class PollDesc: @unchecked Sendable {
         /// The last stream read returned less than it asked for, so the socket is probably empty: the next read
         /// may park at once (unless `ready`) instead of spending a system call on `EAGAIN`. Safe because with
         /// edge-triggered epoll every byte that arrives after that read produces an event that sets `ready` or
-        /// wakes the parked reader — but not for what the kernel keeps behind a short read without a new edge
-        /// (an EOF, an error, urgent data): see `State.endSeen`.
+        /// wakes the parked reader.
         var drained = false
         var waiter: UnsafeContinuation<PollWake, Never>? = nil
         var deadline: MonoTime? = nil
@@ -91,16 +90,14 @@ final class PollDesc: @unchecked Sendable {
 
     private struct State {
         var closing = false
+        /// The peer hung up or the socket has an error or was shut down for reading (RDHUP/HUP/ERR): a state,
+        /// not an arrival, so no further edge will announce it. Reads never skip their system call after it.
+        var hangup = false
         var closed = false
         /// Operations currently inside a system call on the descriptor.
         var refs = 0
         var nextWaiterID: UInt64 = 0
         var dirs = PerMode(Direction())
-        /// An event reported the peer's FIN, a hang-up, an error or urgent data. A read stops short in front of
-        /// each of these (recv returns the bytes before a FIN, then 0 on the next call), and the edge that
-        /// announced it may already have woken the reader that got the short read: no edge will come again. From
-        /// then on a short read does not mean drained.
-        var endSeen = false
     }
 
     private let state = Mutex(State())
@@ -120,9 +117,8 @@ final class PollDesc: @unchecked Sendable {
         let writable = events & (NK_EPOLLOUT | NK_EPOLLHUP | NK_EPOLLERR) != 0
         var wakeRead: UnsafeContinuation<PollWake, Never>? = nil
         var wakeWrite: UnsafeContinuation<PollWake, Never>? = nil
-        let end = events & (NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR | NK_EPOLLPRI) != 0
         state.withLock { s in
-            if end { s.endSeen = true }
+            if events & (NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR) != 0 { s.hangup = true }
             if readable { wakeRead = takeReady(&s, .read) }
             if writable { wakeWrite = takeReady(&s, .write) }
         }
@@ -192,7 +188,7 @@ final class PollDesc: @unchecked Sendable {
             if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
             s.dirs[mode].locked = true
             s.refs += 1
-            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready && !s.endSeen
+            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready && !s.hangup
             s.dirs[mode].drained = false
             return .some(nil)
         }
@@ -420,6 +416,11 @@ final class PollDesc: @unchecked Sendable {
     }
 
     var isClosed: Bool { state.withLock { $0.closing } }
+
+    /// The reading side was shut down by us: reads must go to the kernel (which returns EOF) from now on.
+    func noteReadShutdown() {
+        state.withLock { $0.hangup = true }
+    }
 
     // MARK: - Close
 
