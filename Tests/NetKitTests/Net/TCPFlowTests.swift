@@ -246,6 +246,32 @@ struct TCPFlowTests {
         }
     }
 
+    /// Urgent data in the same readiness event as ordinary bytes: recv stops short at the urgent mark (the
+    /// out-of-band byte is not in the stream), so the read that wakes is short although bytes follow, and no
+    /// further edge will announce them.
+    @Test(.timingSensitive)
+    func bytesBehindTheUrgentMarkAreNotMissed() async throws {
+        let iterations = Scale.count(50, tsan: 20, stress: 1000)
+        for i in 0..<iterations {
+            let (c, s) = try await tcpPair()
+            defer { closeAll(c, s) }
+            let peer = try s.withUnsafeSocket { $0.rawValue }
+            let reader = readTask(c, count: 4096)  // parks: nothing to read yet
+            try await Task.sleep(for: .milliseconds(2))
+            _ = "ab".withCString { Glibc.send(peer, $0, 2, Int32(MSG_NOSIGNAL)) }
+            _ = "!".withCString { Glibc.send(peer, $0, 1, Int32(MSG_NOSIGNAL | MSG_OOB)) }
+            _ = "cd".withCString { Glibc.send(peer, $0, 2, Int32(MSG_NOSIGNAL)) }
+            var got = (try? await withWatchdog(5, "first read, iteration \(i)") { await reader.value }.get()) ?? []
+            while got.count < 4 {
+                let more = try await withWatchdog(5, "read behind the urgent mark, iteration \(i)") {
+                    try await c.read(maxCount: 4096)
+                }
+                got += more
+            }
+            #expect(got == bytes("abcd"), "iteration \(i)")
+        }
+    }
+
     /// A failed write must not throw away inbound data that already arrived.
     @Test(.timingSensitive) func failedWriteKeepsReceivedData() async throws {
         let (c, s) = try await tcpPair()

@@ -513,8 +513,16 @@ actor TestGate {
     private var writer = false
     private var waiting: [(exclusive: Bool, continuation: CheckedContinuation<Void, Never>)] = []
 
+    /// At most this many timing-sensitive tests at once: all of them starting together on two cores starved the
+    /// other suites' tasks for seconds.
+    static let maxShared = 6
+
+    private func canTake(_ exclusive: Bool) -> Bool {
+        exclusive ? (readers == 0 && !writer) : (!writer && readers < TestGate.maxShared)
+    }
+
     func acquire(exclusive: Bool) async {
-        if waiting.isEmpty && (exclusive ? (readers == 0 && !writer) : !writer) {
+        if waiting.isEmpty && canTake(exclusive) {
             take(exclusive)
             return
         }
@@ -524,7 +532,7 @@ actor TestGate {
     func release(exclusive: Bool) {
         if exclusive { writer = false } else { readers -= 1 }
         while let next = waiting.first {
-            if next.exclusive ? (readers == 0 && !writer) : !writer {
+            if canTake(next.exclusive) {
                 waiting.removeFirst()
                 take(next.exclusive)
                 next.continuation.resume()
