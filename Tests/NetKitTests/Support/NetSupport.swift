@@ -521,7 +521,20 @@ actor TestGate {
         exclusive ? (readers == 0 && !writer) : (!writer && readers < TestGate.maxShared)
     }
 
+    /// When the first gated test asked for the gate.
+    private var firstUse: ContinuousClock.Instant?
+
+    /// Heavy tests (and their child processes) wait this long after the run's start: the test runs of every
+    /// suite, and their own child processes, start together, and on two cores a heavy test among them stalled
+    /// other suites' short timing checks for over 2 s.
+    static let heavyStartDelay: Duration = .seconds(5)
+
     func acquire(exclusive: Bool) async {
+        let first = firstUse ?? ContinuousClock.now
+        firstUse = first
+        if exclusive, ContinuousClock.now < first + TestGate.heavyStartDelay {
+            try? await Task.sleep(until: first + TestGate.heavyStartDelay, clock: .continuous)
+        }
         if waiting.isEmpty && canTake(exclusive) {
             take(exclusive)
             return
