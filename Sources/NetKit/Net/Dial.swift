@@ -26,6 +26,9 @@ public struct Dialer: Sendable {
     /// ("tcp4", "tcp6", …), the address and raw access to the socket; throwing aborts the dial. Go's `Control`.
     public var control: (@Sendable (_ network: String, _ address: String, _ conn: RawConn) throws -> Void)?
 
+    /// Resolves host names instead of the system resolver (tests; Go's `testHookLookupIP`).
+    var lookup: LookupIPs?
+
     /// Creates a dialer.
     public init(
         timeout: Duration = .zero,
@@ -73,9 +76,11 @@ public struct Dialer: Sendable {
         let deadline = effectiveDeadline(now: .now)
         let addrs: [any Addr]
         do {
-            if let deadline, deadline <= .now { throw DeadlineExceededError() }
+            // A deadline that has already passed is reported by dialSerial against the first address, as Go's
+            // `dialSerial` does (`dial tcp 127.0.0.1:80: i/o timeout`); literal addresses need no lookup, and
+            // the resolver honours the deadline itself.
             addrs = try await resolveAddrList(
-                op: "dial", network: network, address: address, hint: localAddr, deadline: deadline)
+                op: "dial", network: network, address: address, hint: localAddr, deadline: deadline, lookup: lookup)
         } catch let error as CancellationError {
             throw error
         } catch {

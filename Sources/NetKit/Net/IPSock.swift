@@ -26,6 +26,9 @@ struct ParsedNetwork {
     }
 }
 
+/// A replacement for the system resolver (tests use it as Go's tests use `testHookLookupIP`).
+typealias LookupIPs = @Sendable (_ host: String) async throws -> [IP]
+
 /// Go's `errMissingAddress`.
 let errMissingAddress = AddrError(err: "missing address")
 /// Go's `errNoSuitableAddress` text.
@@ -35,7 +38,8 @@ let noSuitableAddress = "no suitable address found"
 /// IPs and empty hosts without any lookup, names through the resolver; for a dial with a local address
 /// (`hint`), only those of the hint's family.
 func resolveAddrList(
-    op: String, network: String, address: String, hint: (any Addr)?, deadline: ContinuousClock.Instant?
+    op: String, network: String, address: String, hint: (any Addr)?, deadline: ContinuousClock.Instant?,
+    lookup: LookupIPs? = nil
 ) async throws -> [any Addr] {
     let net = try ParsedNetwork.parse(network)
     if op == "dial" && address.isEmpty { throw errMissingAddress }
@@ -63,7 +67,11 @@ func resolveAddrList(
     } else if let literal = IP(host) {
         ips = [literal]
     } else {
-        ips = try await lookupIPAddresses(host: host, family: AF_UNSPEC, deadline: deadline)
+        if let lookup {
+            ips = try await lookup(host)
+        } else {
+            ips = try await lookupIPAddresses(host: host, family: AF_UNSPEC, deadline: deadline)
+        }
     }
     if host.isEmpty == false, ips.count == 1, ips[0] == IP.ipv6Unspecified {
         // Go's issue 18806: a half-configured IPv6 that can bind "::" but not connect to it falls back to 0.0.0.0.

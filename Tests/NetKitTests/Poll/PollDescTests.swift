@@ -2,29 +2,6 @@ import Glibc
 import Testing
 @testable import NetKit
 
-/// Runs `body` and fails the test if it does not finish within `seconds` (a watchdog for every wait).
-func withWatchdog<T: Sendable>(
-    _ seconds: Double = 5, _ what: String = "operation",
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            return nil
-        }
-        guard let first = try await group.next() else { throw WatchdogError(what: what) }
-        group.cancelAll()
-        guard let value = first else { throw WatchdogError(what: what) }
-        return value
-    }
-}
-
-struct WatchdogError: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "watchdog: \(what) did not finish in time" }
-}
-
 extension PollDesc {
     /// Reads at most `max` bytes (test helper over `perform`, which calls its body synchronously per attempt).
     func readBytes(_ max: Int) async throws(PollError) -> [UInt8] {
@@ -87,7 +64,7 @@ struct PollDescTests {
         }
         let elapsed = ContinuousClock.now - start
         #expect(e == .timeout)
-        #expect(elapsed >= .milliseconds(50) && elapsed < .seconds(1))
+        #expect(elapsed >= .milliseconds(50) && elapsed < upperBound(.seconds(1)))
         try a.setDeadline(nil, .read)
         try await b.writeBytes([9])
         let n = try await withWatchdog { try await a.readBytes(16).count }
@@ -104,5 +81,23 @@ struct PollDescTests {
         reader.cancel()
         let e = try await withWatchdog { await reader.value }
         #expect(e == .cancelled)
+    }
+
+    @Test func loopSleepWakesAfterItsDeadline() async throws {
+        let start = ContinuousClock.now
+        let completed = try await withWatchdog { await LoopSleep.sleep(until: start + .milliseconds(50)) }
+        let elapsed = ContinuousClock.now - start
+        #expect(completed)
+        #expect(elapsed >= .milliseconds(50) && elapsed < upperBound(.seconds(1)), "slept \(elapsed)")
+    }
+
+    @Test func loopSleepEndsAtOnceWhenCancelled() async throws {
+        let sleeper = Task { await LoopSleep.sleep(until: .now + .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(20))
+        let start = ContinuousClock.now
+        sleeper.cancel()
+        let completed = try await withWatchdog { await sleeper.value }
+        #expect(!completed)
+        #expect(ContinuousClock.now - start < upperBound(.milliseconds(250)))
     }
 }
