@@ -37,7 +37,7 @@ struct UnixMessageTests {
         let contents = ["one", "two", "three"]
         let pipes = try contents.map(Self.filledPipe)
         let originals = pipes.map(\.0)
-        try await unixWatchdog {
+        try await withWatchdog {
             let oob = ControlMessage.unixRights(originals).encoded()
             let sent = try await c.writeMsgUnix([], oob: oob)
             #expect(sent.count == 0 && sent.oobCount == oob.count)
@@ -61,7 +61,7 @@ struct UnixMessageTests {
             #expect(try await s.read(maxCount: 8) == Array("x".utf8))
         }
         for fd in originals { close(fd) }
-        #expect(await unixWaitClosed(pipes.map(\.1)).isEmpty)
+        #expect(await waitUntilClosed(pipes.map(\.1)).isEmpty)
     }
 
     @Test("descriptors with data, through the raw-buffer API")
@@ -69,7 +69,7 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("scmd"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         let (fd, identity) = try Self.filledPipe("payload")
-        try await unixWatchdog {
+        try await withWatchdog {
             let oob = ControlMessage.unixRights([fd]).encoded()
             let data = Array("hello".utf8)
             let d = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 1)
@@ -94,7 +94,7 @@ struct UnixMessageTests {
             }
         }
         close(fd)
-        #expect(await unixWaitClosed([identity]).isEmpty)
+        #expect(await waitUntilClosed([identity]).isEmpty)
     }
 
     @Test("a too-small control buffer: truncation reported, the descriptors that arrived are closed, none leak")
@@ -102,7 +102,7 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("ctr"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         let pipes = try ["a", "b", "c"].map(Self.filledPipe)
-        try await unixWatchdog {
+        try await withWatchdog {
             // Room for one descriptor of three.
             try await c.writeMsgUnix(Array("1".utf8), oob: ControlMessage.unixRights(pipes.map(\.0)).encoded())
             var data = [UInt8](repeating: 0, count: 8)
@@ -124,7 +124,7 @@ struct UnixMessageTests {
             #expect(try await s.read(maxCount: 8) == Array("3".utf8))
         }
         for (fd, _) in pipes { close(fd) }
-        let leaked = await unixWaitClosed(pipes.map(\.1))
+        let leaked = await waitUntilClosed(pipes.map(\.1))
         #expect(leaked.isEmpty, "received descriptors leaked: \(leaked)")
     }
 
@@ -135,7 +135,7 @@ struct UnixMessageTests {
             let b = try listenUnixgram("unixgram", laddr: UnixAddr(name: dir.file("b"), net: "unixgram"))
             defer { try? a.close(); try? b.close() }
             let (fd, identity) = try Self.filledPipe("gram")
-            try await unixWatchdog {
+            try await withWatchdog {
                 let oob = ControlMessage.unixRights([fd]).encoded()
                 let sent = try await a.writeMsgUnix([], oob: oob, to: b.localUnixAddr)
                 #expect(sent.count == 0)
@@ -151,11 +151,11 @@ struct UnixMessageTests {
                     close(r)
                 }
                 // Go's checks: the wrong network for the destination.
-                let wrong = await unixError { try await a.writeMsgUnix([1], oob: [], to: UnixAddr(name: dir.file("b"), net: "unix")) }
+                let wrong = await caught { try await a.writeMsgUnix([1], oob: [], to: UnixAddr(name: dir.file("b"), net: "unix")) }
                 #expect(unixErrno(wrong) == .addressFamilyNotSupported)
             }
             close(fd)
-            #expect(await unixWaitClosed([identity]).isEmpty)
+            #expect(await waitUntilClosed([identity]).isEmpty)
         }
     }
 
@@ -165,7 +165,7 @@ struct UnixMessageTests {
         defer { try? ln.close(); try? c.close(); try? s.close() }
         // A number no descriptor has (a just-closed one could be reused by a test running in parallel).
         let fd: Int32 = 999_999
-        let error = await unixError { try await c.writeMsgUnix(Array("x".utf8), oob: ControlMessage.unixRights([fd]).encoded()) }
+        let error = await caught { try await c.writeMsgUnix(Array("x".utf8), oob: ControlMessage.unixRights([fd]).encoded()) }
         #expect(unixErrno(error) == .badFileDescriptor)
         #expect((error as? OpError)?.description == "write unix \(ln.addr.description): sendmsg: bad file descriptor")
     }
@@ -175,10 +175,10 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("epipe"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         try s.close()
-        try await unixWatchdog {
+        try await withWatchdog {
             var last: (any Error)?
             for _ in 0..<3 {
-                last = await unixError { try await c.writeMsgUnix(Array("x".utf8), oob: []) }
+                last = await caught { try await c.writeMsgUnix(Array("x".utf8), oob: []) }
                 if last != nil { break }
             }
             let errno = unixErrno(last)
@@ -191,10 +191,10 @@ struct UnixMessageTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("meof"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         try c.close()
-        try await unixWatchdog {
+        try await withWatchdog {
             var data = [UInt8](repeating: 0, count: 8)
             var oob = [UInt8](repeating: 0, count: ControlMessage.space(4))
-            let error = await unixError { _ = try await s.readMsgUnix(into: &data, oob: &oob) }
+            let error = await caught { _ = try await s.readMsgUnix(into: &data, oob: &oob) }
             let op = try #require(error as? OpError)
             #expect((op.err as? IOError) == .eof)
             #expect(op.op == "read")

@@ -16,15 +16,15 @@ struct UnixSocketTests {
             let ln = try await listen(network, path)
             defer { try? ln.close() }
             #expect(ln is UnixListener)
-            try await unixWatchdog {
+            try await withWatchdog {
                 async let accepted = ln.accept()
                 let c = try #require(try await dial(network, path) as? UnixConn)
                 let s = try #require(try await accepted as? UnixConn)
                 defer { try? c.close(); try? s.close() }
                 try await c.write("hello")
-                #expect(try await unixReadFull(s, 5) == Array("hello".utf8))
+                #expect(try await readFull(s, 5) == Array("hello".utf8))
                 try await s.write("world")
-                #expect(try await unixReadFull(c, 5) == Array("world".utf8))
+                #expect(try await readFull(c, 5) == Array("world".utf8))
 
                 #expect(c.remoteUnixAddr == UnixAddr(name: path, net: network))
                 #expect(c.localUnixAddr == UnixAddr(name: "", net: network))   // unnamed (Go shows "@")
@@ -42,7 +42,7 @@ struct UnixSocketTests {
             let ln = try listenUnix("unix", laddr: UnixAddr(name: dir.file("srv")))
             defer { try? ln.close() }
             let local = UnixAddr(name: dir.file("cli"))
-            try await unixWatchdog {
+            try await withWatchdog {
                 async let accepted = ln.acceptUnix()
                 let c = try await dialUnix("unix", laddr: local, raddr: ln.unixAddr)
                 let s = try await accepted
@@ -65,22 +65,22 @@ struct UnixSocketTests {
             #expect(cred.groupID == getgid())
         }
         try s.close()
-        #expect(unixIsClosed(await unixError { _ = try s.peerCredentials }))
+        #expect(unixIsClosed(await caught { _ = try s.peerCredentials }))
     }
 
     @Test("half-close: closeWrite sends EOF, the reply still arrives; write after closeWrite is EPIPE")
     func halfClose() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("half"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await unixWatchdog {
+        try await withWatchdog {
             try await c.write("request")
             try c.closeWrite()
-            #expect(try await unixReadAll(s) == Array("request".utf8))
+            #expect(try await readAll(s) == Array("request".utf8))
             try await s.write("reply")
             try s.close()
-            #expect(try await unixReadAll(c) == Array("reply".utf8))
+            #expect(try await readAll(c) == Array("reply".utf8))
 
-            let error = await unixError { try await c.write("more") }
+            let error = await caught { try await c.write("more") }
             #expect(unixErrno(error) == .brokenPipe)
             #expect((error as? OpError)?.op == "write")
             // Idempotent shutdowns (A5): a second closeWrite and closeRead neither trap nor fail oddly.
@@ -88,7 +88,7 @@ struct UnixSocketTests {
             try c.closeRead()
             try c.closeRead()
             try c.close()
-            #expect(unixIsClosed(await unixError { try c.closeWrite() }))
+            #expect(unixIsClosed(await caught { try c.closeWrite() }))
         }
     }
 
@@ -96,12 +96,12 @@ struct UnixSocketTests {
     func closeRead() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("cr"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await unixWatchdog {
+        try await withWatchdog {
             try s.closeRead()
             await #expect(throws: IOError.eof) { _ = try await s.read(maxCount: 8) }
             // The writing side still works.
             try await s.write("still")
-            #expect(try await unixReadFull(c, 5) == Array("still".utf8))
+            #expect(try await readFull(c, 5) == Array("still".utf8))
         }
     }
 
@@ -109,7 +109,7 @@ struct UnixSocketTests {
     func zeroByteRead(network: String) async throws {
         let (ln, c, s) = try await unixConnectedPair(network, "@" + uniqueSocketName("zero"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await unixWatchdog {
+        try await withWatchdog {
             var empty: [UInt8] = []
             #expect(try await s.read(into: &empty) == 0)
             #expect(try await s.read(into: UnsafeMutableRawBufferPointer(start: nil, count: 0)) == 0)
@@ -122,7 +122,7 @@ struct UnixSocketTests {
     func packetBoundaries() async throws {
         let (ln, c, s) = try await unixConnectedPair("unixpacket", "@" + uniqueSocketName("pkt"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        try await unixWatchdog {
+        try await withWatchdog {
             for record in ["a", "bb", "ccc"] { try await c.write(record) }
             for record in ["a", "bb", "ccc"] {
                 #expect(try await s.read(maxCount: 64) == Array(record.utf8))
@@ -147,8 +147,8 @@ struct UnixSocketTests {
             // Two records in one go, so that the parked reader is woken once for both.
             _ = try ([1] as [UInt8]).withUnsafeBytes { try raw.send($0) }
             _ = try ([2] as [UInt8]).withUnsafeBytes { try raw.send($0) }
-            let first = try await unixWatchdog(2, "first record, round \(round)") { try await reader.value }
-            let second = try await unixWatchdog(2, "second record, round \(round)") { try await s.read(maxCount: 64) }
+            let first = try await withWatchdog(2, "first record, round \(round)") { try await reader.value }
+            let second = try await withWatchdog(2, "second record, round \(round)") { try await s.read(maxCount: 64) }
             #expect(first == [1] && second == [2])
         }
     }
@@ -164,9 +164,9 @@ struct UnixSocketTests {
             // The last bytes and the FIN in one go, so that the parked reader is woken once for both.
             _ = try ([7] as [UInt8]).withUnsafeBytes { try raw.send($0) }
             try raw.shutdown(.write)
-            let data = try await unixWatchdog(2, "data, round \(round)") { try await reader.value }
+            let data = try await withWatchdog(2, "data, round \(round)") { try await reader.value }
             #expect(data == [7])
-            let end = try await unixWatchdog(2, "EOF, round \(round)") { await unixError { _ = try await s.read(maxCount: 64) } }
+            let end = try await withWatchdog(2, "EOF, round \(round)") { await caught { _ = try await s.read(maxCount: 64) } }
             #expect((end as? IOError) == .eof)
         }
     }
@@ -177,16 +177,16 @@ struct UnixSocketTests {
     func closeUnblocksRead(network: String) async throws {
         let (ln, c, s) = try await unixConnectedPair(network, "@" + uniqueSocketName("cur"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        let reader = Task { await unixError { _ = try await s.read(maxCount: 16) } }
+        let reader = Task { await caught { _ = try await s.read(maxCount: 16) } }
         try await Task.sleep(for: .milliseconds(100))
         try s.close()
-        let error = try await unixWatchdog(1) { await reader.value }
+        let error = try await withWatchdog(1) { await reader.value }
         #expect(unixIsClosed(error))
         #expect((error as? OpError)?.description
             == "read \(network) \(ln.addr.description): use of closed network connection")
 
-        let peerReader = Task { await unixError { _ = try await c.read(maxCount: 16) } }
-        let peerError = try await unixWatchdog(1) { await peerReader.value }
+        let peerReader = Task { await caught { _ = try await c.read(maxCount: 16) } }
+        let peerError = try await withWatchdog(1) { await peerReader.value }
         #expect((peerError as? IOError) == .eof)
     }
 
@@ -196,14 +196,14 @@ struct UnixSocketTests {
         defer { try? ln.close(); try? c.close(); try? s.close() }
         try c.setWriteBuffer(4096)
         let writer = Task {
-            await unixError {
+            await caught {
                 let chunk = [UInt8](repeating: 1, count: 65536)
                 for _ in 0..<10_000 { try await c.write(chunk) }
             }
         }
         try await Task.sleep(for: .milliseconds(100))
         try c.close()
-        let error = try await unixWatchdog(1) { await writer.value }
+        let error = try await withWatchdog(1) { await writer.value }
         #expect(unixIsClosed(error))
     }
 
@@ -212,14 +212,14 @@ struct UnixSocketTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("uac"))
         defer { try? ln.close(); try? s.close() }
         try c.close()
-        let second = await unixError { try c.close() }
+        let second = await caught { try c.close() }
         #expect((second as? OpError)?.description == "close unix \(ln.addr.description): use of closed network connection")
-        #expect(unixIsClosed(await unixError { _ = try await c.read(maxCount: 1) }))
-        #expect(unixIsClosed(await unixError { try await c.write("x") }))
+        #expect(unixIsClosed(await caught { _ = try await c.read(maxCount: 1) }))
+        #expect(unixIsClosed(await caught { try await c.write("x") }))
         var one = [UInt8](repeating: 0, count: 1)
-        #expect(unixIsClosed(await unixError { _ = try await c.readFromUnix(into: &one) }))
-        #expect(unixIsClosed(await unixError { try c.setDeadline(nil) }))
-        #expect(unixIsClosed(await unixError { try c.setReadBuffer(4096) }))
+        #expect(unixIsClosed(await caught { _ = try await c.readFromUnix(into: &one) }))
+        #expect(unixIsClosed(await caught { try c.setDeadline(nil) }))
+        #expect(unixIsClosed(await caught { try c.setReadBuffer(4096) }))
         #expect(c.remoteAddr.description == ln.addr.description)
         #expect(c.localAddr.description == "")
     }
@@ -234,19 +234,19 @@ struct UnixSocketTests {
         try s.setReadDeadline(.now - .seconds(5))
         for _ in 0..<2 {
             let start = ContinuousClock.now
-            let error = await unixError { _ = try await s.read(maxCount: 16) }
+            let error = await caught { _ = try await s.read(maxCount: 16) }
             #expect(unixIsTimeout(error))
             #expect((error as? OpError)?.description == "read unix \(ln.addr.description): i/o timeout")
-            #expect(start.duration(to: .now) < unixTimingSlack / 2)
+            #expect(start.duration(to: .now) < upperBound(.milliseconds(125)))
         }
         try s.setWriteDeadline(.now - .seconds(5))
-        #expect(unixIsTimeout(await unixError { try await s.write("x") }))
+        #expect(unixIsTimeout(await caught { try await s.write("x") }))
         // Nothing was consumed by the failed reads.
         try s.setDeadline(nil)
-        try await unixWatchdog {
-            #expect(try await unixReadFull(s, 5) == Array("ready".utf8))
+        try await withWatchdog {
+            #expect(try await readFull(s, 5) == Array("ready".utf8))
             try await s.write("back")
-            #expect(try await unixReadFull(c, 4) == Array("back".utf8))
+            #expect(try await readFull(c, 4) == Array("back".utf8))
         }
     }
 
@@ -256,10 +256,10 @@ struct UnixSocketTests {
         defer { try? ln.close(); try? c.close(); try? s.close() }
         try s.setReadDeadline(.now + .milliseconds(100))
         let start = ContinuousClock.now
-        let error = try await unixWatchdog { await unixError { _ = try await s.read(maxCount: 16) } }
+        let error = try await withWatchdog { await caught { _ = try await s.read(maxCount: 16) } }
         let elapsed = start.duration(to: .now)
         #expect(unixIsTimeout(error))
-        #expect(elapsed >= .milliseconds(50) && elapsed < unixTimingSlack)
+        #expect(elapsed >= .milliseconds(50) && elapsed < upperBound(.milliseconds(250)))
     }
 
     @Test("a 100 ms write deadline fires while the peer does not read")
@@ -269,24 +269,24 @@ struct UnixSocketTests {
         try c.setWriteBuffer(4096)
         try c.setWriteDeadline(.now + .milliseconds(100))
         let start = ContinuousClock.now
-        let error = try await unixWatchdog {
-            await unixError {
+        let error = try await withWatchdog {
+            await caught {
                 let chunk = [UInt8](repeating: 2, count: 65536)
                 for _ in 0..<10_000 { try await c.write(chunk) }
             }
         }
         #expect(unixIsTimeout(error))
-        #expect(start.duration(to: .now) < unixTimingSlack)
+        #expect(start.duration(to: .now) < upperBound(.milliseconds(250)))
     }
 
     @Test("moving the deadline into the past wakes a parked read (B15)")
     func movedDeadlineWakesRead() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("mdl"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        let reader = Task { await unixError { _ = try await s.read(maxCount: 16) } }
+        let reader = Task { await caught { _ = try await s.read(maxCount: 16) } }
         try await Task.sleep(for: .milliseconds(50))
         try s.setReadDeadline(.now - .seconds(1))
-        #expect(unixIsTimeout(try await unixWatchdog { await reader.value }))
+        #expect(unixIsTimeout(try await withWatchdog { await reader.value }))
     }
 
     // MARK: cancellation (C24, C25)
@@ -295,22 +295,22 @@ struct UnixSocketTests {
     func cancelParkedRead() async throws {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("can"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
-        let reader = Task { await unixError { _ = try await s.read(maxCount: 16) } }
+        let reader = Task { await caught { _ = try await s.read(maxCount: 16) } }
         try await Task.sleep(for: .milliseconds(50))
         reader.cancel()
-        let error = try await unixWatchdog(1) { await reader.value }
+        let error = try await withWatchdog(1) { await reader.value }
         #expect(error is CancellationError)
 
         // Already cancelled: fails without touching the socket.
         let early = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return await unixError { _ = try await s.read(maxCount: 16) }
+            return await caught { _ = try await s.read(maxCount: 16) }
         }
         #expect(await early.value is CancellationError)
 
-        try await unixWatchdog {
+        try await withWatchdog {
             try await c.write("after")
-            #expect(try await unixReadFull(s, 5) == Array("after".utf8))
+            #expect(try await readFull(s, 5) == Array("after".utf8))
         }
     }
 
@@ -319,7 +319,7 @@ struct UnixSocketTests {
         let (ln, c, s) = try await unixConnectedPair("unix", "@" + uniqueSocketName("race"))
         defer { try? ln.close(); try? c.close(); try? s.close() }
         let rounds = 200
-        let received = try await unixWatchdog(30) {
+        let received = try await withWatchdog(30) {
             var got: [UInt8] = []
             for i in 0..<rounds {
                 let reader = Task { try await s.read(maxCount: 1) }
@@ -350,7 +350,7 @@ struct UnixSocketTests {
         var identities: [String] = []
         for _ in 0..<20 { identities += try await make() }
         #expect(identities.count == 60)
-        let still = await unixWaitClosed(identities)
+        let still = await waitUntilClosed(identities)
         #expect(still.isEmpty, "descriptors of dropped objects still open: \(still)")
     }
 
@@ -366,6 +366,6 @@ struct UnixSocketTests {
         try c.close()
         try s.close()
         try ln.close()
-        #expect(await unixWaitClosed(identities).isEmpty)
+        #expect(await waitUntilClosed(identities).isEmpty)
     }
 }

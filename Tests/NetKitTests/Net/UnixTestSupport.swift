@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 import Testing
 @testable import NetKit
 
@@ -83,58 +82,13 @@ func unixIdentity(_ conn: UnixConn) throws -> String? {
     try conn.withUnsafeSocket { descriptorIdentity($0.rawValue) }
 }
 
-/// Waits (up to `seconds`) until none of `identities` is open any more; returns those still open.
-func unixWaitClosed(_ identities: [String], seconds: Double = 2) async -> [String] {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while true {
-        let open = openDescriptorIdentities()
-        let still = identities.filter(open.contains)
-        if still.isEmpty || ContinuousClock.now >= deadline { return still }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-}
-
-/// Reads exactly `count` bytes from `conn` (bounded by the caller's watchdog).
-func unixReadFull(_ conn: any Conn, _ count: Int) async throws -> [UInt8] {
-    var result: [UInt8] = []
-    while result.count < count {
-        result += try await conn.read(maxCount: count - result.count)
-    }
-    return result
-}
-
-/// Reads until EOF, collecting everything (bounded by the caller's watchdog).
-func unixReadAll(_ conn: any Conn) async throws -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n: Int
-        do { n = try await conn.read(into: &chunk) } catch IOError.eof { return result }
-        result += chunk[..<n]
-    }
-}
-
-/// The upper bound for "at once" and "on time" in timing checks: Go's 1 s for a 100 ms deadline, 5 s when the
-/// suite runs under ThreadSanitizer (`NETKIT_TSAN=1`, as CI sets it), which slows everything down.
-let unixTimingSlack: Duration = getenv("NETKIT_TSAN") != nil ? .seconds(5) : .seconds(1)
-
-/// The error `body` throws, or nil.
-func unixError(_ body: () async throws -> Void) async -> (any Error)? {
-    do {
-        try await body()
-        return nil
-    } catch {
-        return error
-    }
-}
-
-/// Whether `error` is an `OpError` whose cause is a timeout.
+/// Whether `error` is an `OpError` whose cause is a timeout (`DeadlineExceededError`).
 func unixIsTimeout(_ error: (any Error)?) -> Bool {
     guard let error, let op = error as? OpError else { return false }
     return op.isTimeout && errorIs(op, DeadlineExceededError.self)
 }
 
-/// Whether `error` is an `OpError` wrapping `ClosedError`.
+/// Whether `error` is an `OpError` wrapping `ClosedError`, neither a timeout nor temporary.
 func unixIsClosed(_ error: (any Error)?) -> Bool {
     guard let op = error as? OpError else { return false }
     return op.isClosed && !op.isTimeout && !op.isTemporary
@@ -153,62 +107,6 @@ func unixConnectedPair(_ network: String, _ name: String) async throws -> (UnixL
     let client = try await dialUnix(network, raddr: UnixAddr(name: ln.unixAddr.name, net: network))
     let server = try await accepted
     return (ln, client, server)
-}
-
-/// Runs `body` in its own task and fails with `WatchdogError` if it has not finished within `seconds`.
-///
-/// Unlike a task group, it does not wait for a body that ignores cancellation (awaiting another task's
-/// value, say): on expiry the body is cancelled and left behind, and the test fails at once instead of hanging.
-func unixWatchdog<T: Sendable>(
-    _ seconds: Double = 5, _ what: String = "operation",
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    let outcome = UnixOnce<Result<T, any Error>>()
-    let work = Task {
-        let result: Result<T, any Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
-        outcome.complete(result)
-    }
-    let timer = Task {
-        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-        outcome.complete(.failure(WatchdogError(what: what)))
-    }
-    let result = await withTaskCancellationHandler {
-        await outcome.value
-    } onCancel: {
-        work.cancel()
-    }
-    timer.cancel()
-    if case .failure(let error) = result, error is WatchdogError { work.cancel() }
-    return try result.get()
-}
-
-/// A value set once, awaited by one task.
-final class UnixOnce<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, waiter: CheckedContinuation<Value, Never>?)>((nil, nil))
-
-    func complete(_ value: Value) {
-        let waiter: CheckedContinuation<Value, Never>? = state.withLock { s in
-            if s.value != nil { return nil }
-            s.value = value
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume(returning: value)
-    }
-
-    var value: Value {
-        get async {
-            await withCheckedContinuation { (c: CheckedContinuation<Value, Never>) in
-                let ready: Value? = state.withLock { s in
-                    if let v = s.value { return v }
-                    s.waiter = c
-                    return nil
-                }
-                if let ready { c.resume(returning: ready) }
-            }
-        }
-    }
 }
 
 extension UnixListener {
