@@ -37,7 +37,8 @@ func kernelUnixAddr(_ sa: SocketAddress?, network: String) -> UnixAddr? {
 
 /// Connects to `raddr` on a Unix network without name resolution, binding `laddr` first if it is given
 /// and not empty. For "unixgram", `raddr` may be nil when `laddr` is set: the result is then an unconnected
-/// socket bound to `laddr`, as from `listenUnixgram`.
+/// socket bound to `laddr`, as from `listenUnixgram`. A socket file created for `laddr` stays when the
+/// connection closes, as in Go (a failed dial removes it).
 ///
 /// Errors are `OpError`s with op "dial": `dial unix /tmp/x.sock: connect: no such file or directory`,
 /// `connect: connection refused` (a stale socket file), `missing address`, `unknown network unixfoo`.
@@ -92,14 +93,14 @@ extension Dialer {
         }
         let pd: PollDesc
         do { pd = try newPollDesc(family: .unix, kind: kind, ipv6Only: false) } catch { throw fail(error) }
-        var bound = false
+        var boundFile: UnixSocketFile?
         do {
             if let control {
                 try control(network, (ra ?? la)?.name ?? "", RawConn(pd: pd))
             }
             if let lsa {
                 try pd.syscall("bind") { s throws(Errno) in try s.bind(lsa) }
-                bound = true
+                boundFile = la.flatMap { UnixSocketFile(path: $0.name) }
             }
             if let rsa {
                 try? pd.setDeadline(deadline, .write)
@@ -121,7 +122,8 @@ extension Dialer {
             return UnixConn(fd: fd, isConnected: ra != nil)
         } catch {
             try? pd.close()
-            if bound, let la { UnixSocketFile(path: la.name)?.removeIfSocket() }
+            // The socket file bind created is ours: do not leave it behind.
+            boundFile?.removeIfSocket()
             throw fail(error)
         }
     }

@@ -274,6 +274,12 @@ struct UnixListenerTests {
             #expect((error as? OpError)?.description == "dial unix \(path): connect: no such file or directory")
             #expect(unixErrno(error) == .noSuchFileOrDirectory)
 
+            // A failed dial from a bound address leaves no socket file behind.
+            let local = dir.file("local")
+            let bound = await caught { _ = try await dialUnix("unix", laddr: UnixAddr(name: local), raddr: UnixAddr(name: path)) }
+            #expect((bound as? OpError)?.description == "dial unix \(local)->\(path): connect: no such file or directory")
+            #expect(unixFileType(local) == nil)
+
             let missing = await caught { _ = try await dialUnix("unix", raddr: nil) }
             #expect((missing as? OpError)?.description == "dial unix: missing address")
             let unknown = await caught { _ = try await dialUnix("unixfoo", raddr: UnixAddr(name: path)) }
