@@ -277,8 +277,8 @@ final class SystemDNSConfig: Sendable {
     static let shared = SystemDNSConfig(path: "/etc/resolv.conf")
 
     let path: String
-    /// How long a check stays fresh.
-    static let recheckInterval = Duration.seconds(5)
+    /// How long a check stays fresh: 5 s, as in Go.
+    let recheckInterval: Duration
 
     private struct State {
         var config: DNSConfig?
@@ -287,8 +287,9 @@ final class SystemDNSConfig: Sendable {
     }
     private let state = Mutex(State())
 
-    init(path: String) {
+    init(path: String, recheckInterval: Duration = .seconds(5)) {
         self.path = path
+        self.recheckInterval = recheckInterval
     }
 
     /// The current configuration, re-read if the file changed and the last check is older than 5 s.
@@ -297,7 +298,7 @@ final class SystemDNSConfig: Sendable {
         let cached = state.withLock { state -> DNSConfig? in
             guard let config = state.config else { return nil }
             if config.noReload { return config }
-            if let last = state.lastChecked, now - last < SystemDNSConfig.recheckInterval { return config }
+            if let last = state.lastChecked, now - last < recheckInterval { return config }
             state.lastChecked = now  // one caller re-checks; the others keep the old config meanwhile
             if fileStamp(path) == state.stamp { return config }
             return nil

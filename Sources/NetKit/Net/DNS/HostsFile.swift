@@ -83,8 +83,12 @@ struct HostsTable: Sendable {
 final class HostsFileCache: Sendable {
     static let shared = HostsFileCache()
 
-    /// How long a check stays fresh. The corresponding Go constant is `net.cacheMaxAge`.
-    static let maxAge = Duration.seconds(5)
+    /// How long a check stays fresh: 5 s, Go's `net.cacheMaxAge`.
+    let maxAge: Duration
+
+    init(maxAge: Duration = .seconds(5)) {
+        self.maxAge = maxAge
+    }
 
     private struct Cached {
         var table: HostsTable
@@ -101,7 +105,7 @@ final class HostsFileCache: Sendable {
             if now < cached.expires { return cached.table }
             // Stale: unchanged files are kept for another period without reading them.
             if fileStamp(path) == cached.stamp {
-                cached.expires = now + HostsFileCache.maxAge
+                cached.expires = now + maxAge
                 files[path] = cached
                 return cached.table
             }
@@ -111,7 +115,7 @@ final class HostsFileCache: Sendable {
         let stamp = fileStamp(path)
         let table = HostsTable(parsing: readConfigFile(path, limit: 64 << 20) ?? [])
         files.withLock { files in
-            files[path] = Cached(table: table, stamp: stamp, expires: now + HostsFileCache.maxAge)
+            files[path] = Cached(table: table, stamp: stamp, expires: now + maxAge)
         }
         return table
     }
