@@ -16,6 +16,7 @@ let package = Package(
             dependencies: ["CNetKit"],
             path: "Sources/NetKit"
         ),
+        .executableTarget(name: "nklookup", dependencies: ["NetKit"], path: "Examples/nklookup"),
         .testTarget(
             name: "NetKitTests",
             dependencies: ["NetKit", "CNetKit"],
