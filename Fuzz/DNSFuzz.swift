@@ -98,12 +98,21 @@ func readMessage(_ bytes: [UInt8]) -> FuzzMessage? {
                 case .srv: data = .srv(try p.srv(r))
                 case .soa: data = .soa(try p.soa(r))
                 case .txt:
-                    // Read both ways; keep the strings only if they are valid UTF-8 (else compare raw).
+                    // Read both ways; keep the strings only if each is valid UTF-8 (else compare raw bytes: a
+                    // sequence split across two strings decodes differently joined and apart).
                     let joined = try p.txt(r)
                     let strings = try p.txtStrings(r)
-                    fuzzCheck(strings.joined() == joined, "TXT join differs")
                     let raw = Array(bytes[r.dataOffset..<(r.dataOffset + r.dataLength)])
-                    let valid = strings.allSatisfy { s in s.utf8.count <= 255 } && String(validating: raw, as: UTF8.self) != nil
+                    var valid = true
+                    var position = 0
+                    while position < raw.count {
+                        let count = Int(raw[position])
+                        if String(validating: raw[(position + 1)..<(position + 1 + count)], as: UTF8.self) == nil { valid = false }
+                        position += 1 + count
+                    }
+                    if valid {
+                        fuzzCheck(strings.joined() == joined, "TXT join differs")
+                    }
                     data = valid ? .txt(strings) : .raw(raw)
                 default: data = .raw(Array(bytes[r.dataOffset..<(r.dataOffset + r.dataLength)]))
                 }

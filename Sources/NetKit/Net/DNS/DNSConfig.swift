@@ -17,39 +17,51 @@ import Synchronization
 public struct DNSConfig: Hashable, Sendable {
     /// The name servers as "IP:port" ("127.0.0.1:53", "[::1]:53"), asked in this order (rotated with
     /// `rotate`). resolv.conf: `nameserver` (at most three; the port is always 53).
+    /// The corresponding Go field is `dnsConfig.servers`.
     public var servers: [String]
     /// The domains appended to a name with fewer than `ndots` dots, absolute ("example.com.").
     /// resolv.conf: `search`, `domain`; by default the domain of the host name.
+    /// The corresponding Go field is `dnsConfig.search`.
     public var search: [String]
     /// How many dots make a name be tried as it is before the search domains (0...15). resolv.conf:
     /// `options ndots:n`.
+    /// The corresponding Go field is `dnsConfig.ndots`.
     public var ndots: Int
     /// How long to wait for one name server's answer. resolv.conf: `options timeout:n` (seconds, at least 1).
+    /// The corresponding Go field is `dnsConfig.timeout`.
     public var timeout: Duration
     /// How many rounds through the server list before giving up. resolv.conf: `options attempts:n`.
+    /// The corresponding Go field is `dnsConfig.attempts`.
     public var attempts: Int
     /// Spread queries over the servers: each query starts with the next one. resolv.conf: `options rotate`.
+    /// The corresponding Go field is `dnsConfig.rotate`.
     public var rotate: Bool
     /// Send the A and AAAA queries one after the other instead of in parallel. resolv.conf:
     /// `options single-request` / `single-request-reopen`.
+    /// The corresponding Go field is `dnsConfig.singleRequest`.
     public var singleRequest: Bool
     /// Ask over TCP only. resolv.conf: `options use-vc` (also `usevc`, `tcp`).
+    /// The corresponding Go field is `dnsConfig.useTCP`.
     public var useTCP: Bool
     /// Set the AD bit in queries (RFC 6840). resolv.conf: `options trust-ad`.
+    /// The corresponding Go field is `dnsConfig.trustAD`.
     public var trustAD: Bool
     /// Send an EDNS(0) OPT record advertising 1232-byte UDP answers (RFC 6891). On by default, as in Go;
     /// resolv.conf's `options edns0` is accepted and changes nothing. (Go's switch is `GODEBUG=netedns0=0`.)
     public var edns0: Bool
     /// Do not check `/etc/resolv.conf` for changes. resolv.conf: `options no-reload`.
+    /// The corresponding Go field is `dnsConfig.noReload`.
     public var noReload: Bool
     /// The file had a line or option this parser does not know (kept for diagnostics, as Go keeps it).
+    /// The corresponding Go field is `dnsConfig.unknownOpt`.
     public var unknownOption: Bool
 
-    /// The servers used when none is configured: Go's `defaultNS`.
+    /// The servers used when none is configured. The corresponding Go variable is `net.defaultNS`.
     public static let defaultServers = ["127.0.0.1:53", "[::1]:53"]
 
     /// Creates a configuration; the defaults are resolv.conf's (and Go's): local servers, ndots 1, 5 s
-    /// timeout, 2 attempts.
+    /// timeout, 2 attempts. The corresponding Go expression is `&dnsConfig{ndots: 1, timeout: 5 * time.Second,
+    /// attempts: 2}`.
     public init(
         servers: [String] = DNSConfig.defaultServers, search: [String] = [], ndots: Int = 1,
         timeout: Duration = .seconds(5), attempts: Int = 2, rotate: Bool = false, singleRequest: Bool = false,
