@@ -156,7 +156,7 @@ func fakeAnswer(
 
 /// A resolver that asks only `server`, once, with a short per-query timeout.
 func fakeResolver(
-    _ server: FakeNameServer, timeout: Duration = .seconds(1) * timingSlack, attempts: Int = 1, useTCP: Bool = false,
+    _ server: FakeNameServer, timeout: Duration = .seconds(2) * timingSlack, attempts: Int = 1, useTCP: Bool = false,
     strictErrors: Bool = false, recorder: DialRecorder? = nil
 ) -> Resolver {
     Resolver(

