@@ -7,6 +7,13 @@ let package = Package(
     name: "NetKit",
     products: [
         .library(name: "NetKit", targets: ["NetKit"]),
+        // Example programs (Examples/<name>/): RFC 867 daytime, RFC 868 time, RFC 862 echo, a small netcat.
+        .executable(name: "daytime-client", targets: ["daytime-client"]),
+        .executable(name: "daytime-server", targets: ["daytime-server"]),
+        .executable(name: "time-client", targets: ["time-client"]),
+        .executable(name: "time-server", targets: ["time-server"]),
+        .executable(name: "echo-server", targets: ["echo-server"]),
+        .executable(name: "nkcat", targets: ["nkcat"]),
     ],
     targets: [
         // What Glibc does not export to Swift: epoll, eventfd, accept4, packed epoll_event, CMSG macros.
@@ -16,6 +23,12 @@ let package = Package(
             dependencies: ["CNetKit"],
             path: "Sources/NetKit"
         ),
+        .executableTarget(name: "daytime-client", dependencies: ["NetKit"], path: "Examples/daytime-client"),
+        .executableTarget(name: "daytime-server", dependencies: ["NetKit"], path: "Examples/daytime-server"),
+        .executableTarget(name: "time-client", dependencies: ["NetKit"], path: "Examples/time-client"),
+        .executableTarget(name: "time-server", dependencies: ["NetKit"], path: "Examples/time-server"),
+        .executableTarget(name: "echo-server", dependencies: ["NetKit"], path: "Examples/echo-server"),
+        .executableTarget(name: "nkcat", dependencies: ["NetKit"], path: "Examples/nkcat"),
         .executableTarget(name: "nklookup", dependencies: ["NetKit"], path: "Examples/nklookup"),
         .testTarget(
             name: "NetKitTests",

@@ -120,6 +120,7 @@ final class NetFD: Sendable {
     func shutdown(_ how: Socket.ShutdownHow) throws {
         do {
             try pd.withDescriptor { s throws(Errno) in try s.shutdown(how) }
+            if how != .write { pd.noteReadShutdown() }
         } catch {
             throw opError("close", error, syscall: "shutdown")
         }

@@ -90,6 +90,9 @@ final class PollDesc: @unchecked Sendable {
 
     private struct State {
         var closing = false
+        /// The peer hung up or the socket has an error or was shut down for reading (RDHUP/HUP/ERR): a state,
+        /// not an arrival, so no further edge will announce it. Reads never skip their system call after it.
+        var hangup = false
         var closed = false
         /// Operations currently inside a system call on the descriptor.
         var refs = 0
@@ -115,6 +118,7 @@ final class PollDesc: @unchecked Sendable {
         var wakeRead: UnsafeContinuation<PollWake, Never>? = nil
         var wakeWrite: UnsafeContinuation<PollWake, Never>? = nil
         state.withLock { s in
+            if events & (NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR) != 0 { s.hangup = true }
             if readable { wakeRead = takeReady(&s, .read) }
             if writable { wakeWrite = takeReady(&s, .write) }
         }
@@ -184,7 +188,7 @@ final class PollDesc: @unchecked Sendable {
             if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .some(.timeout) }
             s.dirs[mode].locked = true
             s.refs += 1
-            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready
+            waitFirst = useDrainedHint && s.dirs[mode].drained && !s.dirs[mode].ready && !s.hangup
             s.dirs[mode].drained = false
             return .some(nil)
         }
@@ -412,6 +416,11 @@ final class PollDesc: @unchecked Sendable {
     }
 
     var isClosed: Bool { state.withLock { $0.closing } }
+
+    /// The reading side was shut down by us: reads must go to the kernel (which returns EOF) from now on.
+    func noteReadShutdown() {
+        state.withLock { $0.hangup = true }
+    }
 
     // MARK: - Close
 

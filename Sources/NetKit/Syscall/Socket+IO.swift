@@ -100,7 +100,7 @@ extension Socket {
 
     /// Writes bytes with `write(2)`, which works on any descriptor (sockets, pipes, files).
     ///
-    /// - Note: Unlike ``send(_:flags:)`` this cannot add `MSG_NOSIGNAL`: writing to a closed
+    /// - Note: Unlike ``send(_:flags:)-(UnsafeRawBufferPointer,_)`` this cannot add `MSG_NOSIGNAL`: writing to a closed
     ///   pipe or socket raises `SIGPIPE` unless the process ignores it. Prefer `send` on sockets.
     ///
     /// - Parameter buffer: The bytes to write.

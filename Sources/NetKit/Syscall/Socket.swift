@@ -7,7 +7,7 @@ import Glibc
 /// `FileDescriptor`: it owns nothing, and ``close()`` is explicit. Every method is one
 /// system call with typed throws (``Errno``), `EINTR` retried inside (except `close(2)`
 /// and `connect(2)`), and `EAGAIN` thrown as ``Errno/wouldBlock``. The raw-buffer methods
-/// (``send(_:flags:)``, ``receive(into:flags:)``, ``read(into:)``, ``write(_:)``,
+/// (``send(_:flags:)-(UnsafeRawBufferPointer,_)``, ``receive(into:flags:)``, ``read(into:)``, ``write(_:)``,
 /// ``accept(nonBlocking:)``) never allocate.
 ///
 /// A socket is blocking by default, exactly like C's; pass `nonBlocking: true` for one that
@@ -110,7 +110,7 @@ extension Socket {
     /// A protocol number: the third argument of `socket(2)`.
     ///
     /// Usually written as a member (`.tcp`); when naming the type, use backticks,
-    /// `` Socket.`Protocol` ``, because `Socket.Protocol` alone means a metatype in Swift.
+    /// as in Socket.\`Protocol\`, because Socket.Protocol alone means a metatype in Swift.
     ///
     /// The corresponding C constants are `0`, `IPPROTO_TCP` and `IPPROTO_UDP`.
     @frozen

@@ -38,4 +38,27 @@ struct TCPBasicTests {
             #expect(e.description == "dial tcp 127.0.0.1:\(port): connect: connection refused")
         }
     }
+
+    /// Regression: data and FIN can arrive in one epoll event; a short read must not make the next read wait
+    /// for an edge that will never come (the drained hint is off once the peer has hung up).
+    @Test func dataThenFINInOneWakeUpIsReadToEOF() async throws {
+        let ln = try listenTCP("tcp4", laddr: TCPAddr(ip: IP(127, 0, 0, 1), port: 0))
+        defer { try? ln.close() }
+        let rounds = 300
+        let server = Task {
+            for _ in 0..<rounds {
+                let c = try await ln.accept()
+                try await c.write("hello\r\n")
+                try c.close()
+            }
+        }
+        for round in 0..<rounds {
+            let c = try await dial("tcp", ln.addr.description)
+            defer { try? c.close() }
+            try c.setReadDeadline(.now + upperBound(.seconds(2)))
+            let all = try await readAll(c)
+            #expect(all == Array("hello\r\n".utf8), "round \(round)")
+        }
+        try await withWatchdog { try await server.value }
+    }
 }

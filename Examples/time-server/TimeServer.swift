@@ -1,0 +1,148 @@
+import Glibc
+import NetKit
+import Synchronization
+
+/// An RFC 868 time server, on TCP and UDP at the same address.
+///
+/// - TCP: each connection gets its own task, which sends the time (4 bytes) and closes; what the client sends is
+///   read and thrown away. A write deadline bounds every connection, so a client that never reads cannot hold a task.
+/// - UDP: each datagram is answered with one 4-byte datagram.
+final class TimeServer: Sendable {
+    /// How long a client may take to accept the time.
+    static let writeTimeout = Duration.seconds(5)
+    /// How long the server keeps reading (and discarding) after the time, waiting for the client to close.
+    static let lingerTimeout = Duration.seconds(1)
+
+    private struct State {
+        var tcp: (any Listener)?
+        var udp: (any PacketConn)?
+        var stopping = false
+    }
+
+    private let state = Mutex(State())
+    private let connections = Connections()
+
+    /// Listens on `address` ("host:port"; port 0 picks one) and serves until `stop()`.
+    func run(address: String) async throws {
+        let (tcp, udp) = try await open(address: address)
+        let stoppedEarly = state.withLock { s in
+            s.tcp = tcp
+            s.udp = udp
+            return s.stopping
+        }
+        if stoppedEarly {
+            try? tcp.close()
+            try? udp.close()
+            return
+        }
+        log("listening on tcp \(tcp.addr), udp \(udp.localAddr)")
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.serveTCP(tcp) }
+            group.addTask { try await self.serveUDP(udp) }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Opens the TCP listener, then the UDP packet connection on the same host and port (the port TCP got, if
+    /// `address` asked for port 0); closes the listener if UDP fails.
+    private func open(address: String) async throws -> (any Listener, any PacketConn) {
+        let tcp = try await listen("tcp", address)
+        do {
+            return (tcp, try await listenPacket("udp", try sameHostAndPort(address, as: tcp.addr)))
+        } catch {
+            try? tcp.close()
+            throw error
+        }
+    }
+
+    /// Stops listening, gives the open connections two seconds to finish, closes the rest, and returns when
+    /// every connection's task is done.
+    func stop() async {
+        let (tcp, udp) = state.withLock { s in
+            s.stopping = true
+            return (s.tcp, s.udp)
+        }
+        try? tcp?.close()
+        try? udp?.close()
+        if await !connections.waitUntilEmpty(timeout: .seconds(2)) {
+            connections.closeAll()
+            _ = await connections.waitUntilEmpty(timeout: .seconds(1))
+        }
+    }
+
+    // MARK: - TCP
+
+    /// Accepts until the listener is closed; one task per connection, on the connection's event loop.
+    private func serveTCP(_ listener: any Listener) async throws {
+        for try await conn in listener {
+            guard connections.insert(conn) else {
+                try? conn.close()
+                continue
+            }
+            Task(executorPreference: conn.preferredExecutor) {
+                await self.serve(conn)
+            }
+        }
+    }
+
+    private func serve(_ conn: any Conn) async {
+        defer {
+            try? conn.close()
+            connections.remove(conn)
+        }
+        do {
+            try conn.setWriteDeadline(.now + Self.writeTimeout)
+            try await conn.write(rfc868Time())
+            // Half-close, then read and discard until the client closes too (or the linger time is over):
+            // closing a socket that has unread input makes the kernel answer with a reset instead of a FIN.
+            try (conn as? TCPConn)?.closeWrite()
+            try conn.setReadDeadline(.now + Self.lingerTimeout)
+            var discard = [UInt8](repeating: 0, count: 512)
+            for _ in 0..<1_000 {
+                _ = try await conn.read(into: &discard)
+            }
+        } catch {
+            // End of stream, a deadline, a reset or the server stopping: this conversation is over either way.
+        }
+    }
+
+    // MARK: - UDP
+
+    /// Answers every datagram until the packet connection is closed.
+    private func serveUDP(_ pc: any PacketConn) async throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 1)
+        defer { buffer.deallocate() }
+        while true {
+            let peer: any Addr
+            do {
+                (_, peer) = try await pc.readFrom(into: buffer)
+            } catch where errorIs(error, ClosedError.self) {
+                return
+            }
+            let time = rfc868Time()
+            buffer.copyBytes(from: time)
+            do {
+                try pc.setWriteDeadline(.now + Self.writeTimeout)
+                try await pc.writeTo(UnsafeRawBufferPointer(rebasing: buffer[..<time.count]), peer)
+            } catch where errorIs(error, ClosedError.self) {
+                return
+            } catch {
+                log("\(error)")  // one lost answer; the service goes on
+            }
+        }
+    }
+}
+
+/// The address `address` asked for with the port `bound` got: where the UDP service goes after TCP chose a port.
+func sameHostAndPort(_ address: String, as bound: any Addr) throws -> String {
+    let (host, _) = try splitHostPort(address)
+    guard let port = (bound as? TCPAddr)?.port else { return address }
+    return joinHostPort(host, String(port))
+}
+
+/// Writes "time-server: message" to standard error, in one write(2).
+func log(_ message: String) {
+    var line = "time-server: \(message)\n"
+    line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
+}
