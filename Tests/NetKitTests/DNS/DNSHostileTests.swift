@@ -316,6 +316,88 @@ struct DNSHostileTests {
         #expect(ContinuousClock.now - start < upperBound(.seconds(1)))
     }
 
+    // MARK: Merged lookups
+
+    /// A server that answers A queries after `delay` with 192.0.2.9 (AAAA: no records).
+    static func slowAddressServer(delay: Duration) async throws -> FakeNameServer {
+        try await FakeNameServer { query in
+            [.sleep(delay), .reply(fakeAnswer(query) { b throws(DNSMessageError) in
+                if query.type == .a { try b.address(name: query.name, ip: IP(192, 0, 2, 9)) }
+            })]
+        }
+    }
+
+    @Test func concurrentLookupsOfOneNameAreMerged() async throws {
+        let server = try await DNSHostileTests.slowAddressServer(delay: .milliseconds(200))
+        defer { server.stop() }
+        let resolver = fakeResolver(server)
+        let results = try await withDNSWatchdog {
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await resolver.lookupHost("same.test") }
+                }
+                var all: [[String]] = []
+                for try await result in group { all.append(result) }
+                return all
+            }
+        }
+        #expect(results.count == 20 && results.allSatisfy { $0 == ["192.0.2.9"] })
+        #expect(server.queryCount == 2)  // one A and one AAAA query for all twenty
+        #expect(resolver.shared.lookups.flightCount == 0)
+        // Once done, the next lookup asks again.
+        _ = try await resolver.lookupHost("same.test")
+        #expect(server.queryCount == 4)
+    }
+
+    @Test func aCallerGivingUpLeavesTheSharedLookupToTheOthers() async throws {
+        let server = try await DNSHostileTests.slowAddressServer(delay: .milliseconds(300))
+        defer { server.stop() }
+        let recorder = DialRecorder()
+        let resolver = fakeResolver(server, recorder: recorder)
+        let patient = Task { try await resolver.lookupHost("shared.test") }
+        let impatient = Task { try await resolver.lookupHost("shared.test") }
+        let end = ContinuousClock.now + dnsWatchdogLimit
+        while server.queryCount < 2 && ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        impatient.cancel()
+        let cancelled = try await withDNSWatchdog { await impatient.result }
+        #expect(throws: CancellationError.self) { try cancelled.get() }
+        #expect(try await withDNSWatchdog { try await patient.value } == ["192.0.2.9"])
+        // A caller's own deadline: it times out, the others still get the answer.
+        let late = Task { try await resolver.lookupHost("shared2.test") }
+        let error = await expectDNSError {
+            _ = try await resolver.lookupHost("shared2.test", deadline: .now + .milliseconds(50))
+        }
+        #expect(error?.description == "lookup shared2.test: i/o timeout")
+        #expect(try await withDNSWatchdog { try await late.value } == ["192.0.2.9"])
+        #expect(server.queryCount == 4)
+        #expect(recorder.allClosed)
+    }
+
+    @Test func theLastCallerGivingUpCancelsTheSharedLookup() async throws {
+        let server = try await FakeNameServer { _ in [] }  // never answers
+        defer { server.stop() }
+        let recorder = DialRecorder()
+        let resolver = fakeResolver(server, timeout: .seconds(30), recorder: recorder)
+        let error = await expectDNSError {
+            _ = try await resolver.lookupHost("gone.test", deadline: .now + .milliseconds(100))
+        }
+        #expect(error?.isTimeout == true)
+        // The flight was cancelled and forgotten, and its sockets closed, before the lookup returned.
+        #expect(resolver.shared.lookups.flightCount == 0)
+        #expect(recorder.allClosed)
+    }
+
+    @Test func changedCopiesDoNotShare() {
+        let resolver = Resolver(config: DNSConfig(servers: ["127.0.0.1:1"]), hostsPath: "")
+        let copy = resolver
+        var changed = resolver
+        changed.hostsPath = "/etc/hosts"
+        #expect(copy.shared === resolver.shared)
+        #expect(changed.shared !== resolver.shared)
+    }
+
     // MARK: Partial failures
 
     @Test func aServerFailureForOneFamilyKeepsTheOther() async throws {

@@ -237,7 +237,15 @@ extension Resolver {
             return try await systemLookupIPAddr(host: host, family: family, deadline: deadline)
         }
         try checkStart(host, deadline: deadline, temporary: true)
-        return try await lookupIPCNAME(query, name: host, deadline: deadline).addresses
+        // Concurrent lookups of the same name share one (Go's lookupGroup); the shared one has no deadline of
+        // its own (the queries' timeouts bound it), each caller waits with its own.
+        let key = "\(query)\u{0}" + host
+        let resolver = self
+        return try await shared.lookups.run(
+            key: key, deadline: deadline, timeout: { DNSError.deadlineExceeded(name: host, temporary: true) }
+        ) {
+            try await resolver.lookupIPCNAME(query, name: host, deadline: nil).addresses
+        }
     }
 
     /// The addresses of `host` for a network of `family` (`AF_UNSPEC`, `AF_INET`, `AF_INET6`), filtered as

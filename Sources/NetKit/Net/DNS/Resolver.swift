@@ -30,26 +30,29 @@ public struct Resolver: Sendable {
     /// Use NetKit's built-in DNS client (true, the default) rather than the C library's resolver for host,
     /// address, canonical-name and reverse lookups. The corresponding Go field is `Resolver.PreferGo`
     /// (false in Go's zero value, but Go on Linux picks its built-in resolver anyway unless told otherwise).
-    public var preferGo: Bool
+    public var preferGo: Bool { didSet { shared = ResolverShared() } }
     /// Make a temporary error (a timeout, a socket error, SERVFAIL) of one sub-query fail the whole lookup
     /// instead of going on with the other search domains or returning the other address family's answer.
     /// The corresponding Go field is `Resolver.StrictErrors`.
-    public var strictErrors: Bool
+    public var strictErrors: Bool { didSet { shared = ResolverShared() } }
     /// How the built-in client reaches a name server: called with "udp" or "tcp" and the server as "IP:port";
     /// nil dials with a `Dialer`. A conn that is also a `PacketConn` exchanges one datagram per message
     /// (RFC 1035 §4.2.1), any other conn is a stream with two-byte length prefixes (RFC 7766). The resolver
     /// sets the conn's deadline and closes it. The corresponding Go field is `Resolver.Dial` (whose context
     /// is the lookup's; here the task's cancellation reaches the hook, and a hook that outlives the query's
     /// deadline is abandoned and its conn closed).
-    public var dial: (@Sendable (_ network: String, _ address: String) async throws -> any Conn)?
+    public var dial: (@Sendable (_ network: String, _ address: String) async throws -> any Conn)? {
+        didSet { shared = ResolverShared() }
+    }
     /// The name servers, search list and options; nil reads `/etc/resolv.conf` (re-checked every 5 s).
     /// A NetKit addition: Go always reads `/etc/resolv.conf`.
-    public var config: DNSConfig?
+    public var config: DNSConfig? { didSet { shared = ResolverShared() } }
     /// The hosts file consulted before DNS; "" consults none. A NetKit addition: Go always reads `/etc/hosts`.
-    public var hostsPath: String
+    public var hostsPath: String { didSet { shared = ResolverShared() } }
 
-    /// State shared by copies of one resolver: the `rotate` counter.
-    let shared = ResolverShared()
+    /// State shared by copies of one resolver (a copy whose settings change gets its own): the `rotate`
+    /// counter and the merging of concurrent address lookups.
+    private(set) var shared = ResolverShared()
 
     /// Creates a resolver. `Resolver()` behaves like `Resolver.default`.
     ///
@@ -85,8 +88,11 @@ public struct Resolver: Sendable {
     }
 }
 
-/// What copies of a `Resolver` share.
+/// What copies of a `Resolver` with the same settings share.
 final class ResolverShared: Sendable {
     /// Counts queries for `DNSConfig.rotate`.
     let rotation = Atomic<UInt32>(0)
+    /// Concurrent address lookups of the same name, merged. The corresponding Go field is
+    /// `Resolver.lookupGroup`.
+    let lookups = LookupGroup()
 }
