@@ -15,8 +15,18 @@ struct DNSBuilder {
     private(set) var bytes: [UInt8]
     /// The section being written.
     private var section = DNSSection.questions
-    /// The counts of the four sections.
-    private var counts = [0, 0, 0, 0]
+    /// The counts of the four sections (a tuple: no allocation).
+    private var counts: (Int, Int, Int, Int) = (0, 0, 0, 0)
+
+    /// The count of `section`.
+    private func count(of section: DNSSection) -> Int {
+        switch section {
+        case .questions: counts.0
+        case .answers: counts.1
+        case .authorities: counts.2
+        case .additionals: counts.3
+        }
+    }
     /// Lower-cased presentation-form suffixes already written, and where.
     private var compression: [String: Int]?
 
@@ -44,9 +54,14 @@ struct DNSBuilder {
 
     /// Switches to `next` (which must not come before the current section) and counts one more entry there.
     private mutating func enter(_ next: DNSSection) throws(DNSMessageError) {
-        guard next >= section, counts[next.rawValue] < 0xFFFF else { throw .sectionOrder }
+        guard next >= section, count(of: next) < 0xFFFF else { throw .sectionOrder }
         section = next
-        counts[next.rawValue] += 1
+        switch next {
+        case .questions: counts.0 += 1
+        case .answers: counts.1 += 1
+        case .authorities: counts.2 += 1
+        case .additionals: counts.3 += 1
+        }
     }
 
     /// Writes `name` in wire form, compressed if enabled.
@@ -192,18 +207,19 @@ struct DNSBuilder {
         ) { _ throws(DNSMessageError) in }
     }
 
-    /// The finished message, counts filled in.
+    /// The finished message, counts filled in. The builder keeps its bytes, so this is cheap when the builder
+    /// is not used again (no copy).
     ///
     /// - Throws: `messageTooLong` past 65535 bytes.
     ///
     /// The corresponding Go method is `(*dnsmessage.Builder).Finish`.
-    func finish() throws(DNSMessageError) -> [UInt8] {
+    mutating func finish() throws(DNSMessageError) -> [UInt8] {
         guard bytes.count <= 0xFFFF else { throw .messageTooLong }
-        var message = bytes
-        for (i, count) in counts.enumerated() {
-            message[4 + 2 * i] = UInt8(count >> 8)
-            message[5 + 2 * i] = UInt8(count & 0xFF)
+        for (i, section) in [DNSSection.questions, .answers, .authorities, .additionals].enumerated() {
+            let count = count(of: section)
+            bytes[4 + 2 * i] = UInt8(count >> 8)
+            bytes[5 + 2 * i] = UInt8(count & 0xFF)
         }
-        return message
+        return bytes
     }
 }
