@@ -143,7 +143,9 @@ struct DNSBuilder {
     mutating func appendData(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
 
     /// Adds an A (IPv4) or AAAA (IPv6) record for `ip`.
-    mutating func address(_ section: DNSSection = .answers, name: String, ip: IP, ttl: UInt32 = 300) throws(DNSMessageError) {
+    mutating func address(
+        _ section: DNSSection = .answers, name: String, ip: IP, ttl: UInt32 = 300
+    ) throws(DNSMessageError) {
         let unmapped = ip.unmap()
         let type: DNSType = unmapped.is4 ? .a : .aaaa
         let data = unmapped.is4 ? unmapped.bytes : ip.bytes
@@ -158,7 +160,9 @@ struct DNSBuilder {
     }
 
     /// Adds an MX record.
-    mutating func mx(_ section: DNSSection = .answers, name: String, _ mx: MX, ttl: UInt32 = 300) throws(DNSMessageError) {
+    mutating func mx(
+        _ section: DNSSection = .answers, name: String, _ mx: MX, ttl: UInt32 = 300
+    ) throws(DNSMessageError) {
         try record(section, name: name, type: .mx, ttl: ttl) { b throws(DNSMessageError) in
             b.appendU16(mx.pref)
             try b.appendName(mx.host)
@@ -166,7 +170,9 @@ struct DNSBuilder {
     }
 
     /// Adds an SRV record.
-    mutating func srv(_ section: DNSSection = .answers, name: String, _ srv: SRV, ttl: UInt32 = 300) throws(DNSMessageError) {
+    mutating func srv(
+        _ section: DNSSection = .answers, name: String, _ srv: SRV, ttl: UInt32 = 300
+    ) throws(DNSMessageError) {
         try record(section, name: name, type: .srv, ttl: ttl) { b throws(DNSMessageError) in
             b.appendU16(srv.priority)
             b.appendU16(srv.weight)
@@ -176,7 +182,9 @@ struct DNSBuilder {
     }
 
     /// Adds a TXT record of the character-strings `strings` (each at most 255 bytes).
-    mutating func txt(_ section: DNSSection = .answers, name: String, _ strings: [String], ttl: UInt32 = 300) throws(DNSMessageError) {
+    mutating func txt(
+        _ section: DNSSection = .answers, name: String, _ strings: [String], ttl: UInt32 = 300
+    ) throws(DNSMessageError) {
         try record(section, name: name, type: .txt, ttl: ttl) { b throws(DNSMessageError) in
             for string in strings {
                 guard string.utf8.count <= 255 else { throw .invalidRecordData }
@@ -187,7 +195,9 @@ struct DNSBuilder {
     }
 
     /// Adds an SOA record.
-    mutating func soa(_ section: DNSSection = .authorities, name: String, _ soa: DNSSOA, ttl: UInt32 = 300) throws(DNSMessageError) {
+    mutating func soa(
+        _ section: DNSSection = .authorities, name: String, _ soa: DNSSOA, ttl: UInt32 = 300
+    ) throws(DNSMessageError) {
         try record(section, name: name, type: .soa, ttl: ttl) { b throws(DNSMessageError) in
             try b.appendName(soa.ns)
             try b.appendName(soa.mbox)

@@ -298,7 +298,8 @@ extension Resolver {
         var lastError: DNSError?
         for fqdn in config.nameList(name) {
             do {
-                return try await tryOneName(config, name: fqdn, type: type, deadline: deadline, timeoutIsTemporary: false)
+                return try await tryOneName(
+                    config, name: fqdn, type: type, deadline: deadline, timeoutIsTemporary: false)
             } catch var error as DNSError {
                 error.name = name
                 if error.isTimeout && error.server.isEmpty {

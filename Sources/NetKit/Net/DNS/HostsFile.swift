@@ -29,7 +29,7 @@ struct HostsTable: Sendable {
     init(parsing bytes: [UInt8]) {
         for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             let line = rawLine.prefix { $0 != UInt8(ascii: "#") }
-            let fields = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") })
+            let fields = line.split(whereSeparator: HostsTable.isSpace)
             guard fields.count >= 2 else { continue }
             guard let address = HostsTable.literal(String(decoding: fields[0], as: UTF8.self)) else { continue }
             let canonical = absoluteDomainName(String(decoding: fields[1], as: UTF8.self))
@@ -40,6 +40,11 @@ struct HostsTable: Sendable {
                 byAddress[address, default: []].append(name)
             }
         }
+    }
+
+    /// Whether `c` separates fields: space, tab (or the CR of a CRLF line end).
+    static func isSpace(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r")
     }
 
     /// The canonical text of an IP literal from the file, or nil: Go's `parseLiteralIP` (IPv4-mapped IPv6

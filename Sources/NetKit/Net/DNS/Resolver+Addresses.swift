@@ -4,7 +4,7 @@
 extension Resolver {
     /// The kinds of address lookup: all addresses, IPv4 only, IPv6 only, or addresses and the canonical
     /// name (which also asks for the CNAME record).
-    enum AddressQuery: Sendable {
+    enum AddressQuery: String, Sendable {
         case ip, ip4, ip6, cname
 
         /// The record types asked for.

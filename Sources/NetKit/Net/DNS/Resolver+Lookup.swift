@@ -52,7 +52,9 @@ extension Resolver {
     ///   found` if `host` has no address of that kind; otherwise as `lookupHost`.
     ///
     /// The corresponding Go method is `(*net.Resolver).LookupIP`.
-    public func lookupIP(network: String, host: String, deadline: ContinuousClock.Instant? = nil) async throws -> [IP] {
+    public func lookupIP(
+        network: String, host: String, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> [IP] {
         let family = try addressFamily(ofIPNetwork: network)
         return try await lookupIPAddresses(host: host, family: family, deadline: deadline)
     }
@@ -60,7 +62,9 @@ extension Resolver {
     /// The same as `lookupIP(network:host:deadline:)` (NetKit's `IP` is already `netip.Addr`-like).
     ///
     /// The corresponding Go method is `(*net.Resolver).LookupNetIP`.
-    public func lookupNetIP(network: String, host: String, deadline: ContinuousClock.Instant? = nil) async throws -> [IP] {
+    public func lookupNetIP(
+        network: String, host: String, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> [IP] {
         try await lookupIP(network: network, host: host, deadline: deadline)
     }
 
@@ -71,7 +75,9 @@ extension Resolver {
     ///   unknown port` (`isNotFound`); `AddrError` `address <service>: invalid port`.
     ///
     /// The corresponding Go method is `(*net.Resolver).LookupPort`.
-    public func lookupPort(network: String, service: String, deadline: ContinuousClock.Instant? = nil) async throws -> Int {
+    public func lookupPort(
+        network: String, service: String, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> Int {
         try lookupPortLocally(network: network, service: service)
     }
 
@@ -117,7 +123,8 @@ extension Resolver {
         let (parser, server) = try await lookupRecords(target, type: .srv, deadline: deadline)
         var cname = ""
         var records: [SRV] = []
-        try Resolver.forEachAnswer(parser, type: .srv, name: name, server: server) { parser, record throws(DNSMessageError) in
+        try Resolver.forEachAnswer(parser, type: .srv, name: name, server: server) {
+            parser, record throws(DNSMessageError) in
             if cname.isEmpty {
                 cname = try parser.name(at: record.nameOffset)
             }
@@ -145,7 +152,8 @@ extension Resolver {
         try checkStart(name, deadline: deadline, temporary: false)
         let (parser, server) = try await lookupRecords(name, type: .mx, deadline: deadline)
         var records: [MX] = []
-        try Resolver.forEachAnswer(parser, type: .mx, name: name, server: server) { parser, record throws(DNSMessageError) in
+        try Resolver.forEachAnswer(parser, type: .mx, name: name, server: server) {
+            parser, record throws(DNSMessageError) in
             records.append(try parser.mx(record))
         }
         records = Resolver.sortMX(records)
@@ -164,7 +172,8 @@ extension Resolver {
         try checkStart(name, deadline: deadline, temporary: false)
         let (parser, server) = try await lookupRecords(name, type: .ns, deadline: deadline)
         var records: [NS] = []
-        try Resolver.forEachAnswer(parser, type: .ns, name: name, server: server) { parser, record throws(DNSMessageError) in
+        try Resolver.forEachAnswer(parser, type: .ns, name: name, server: server) {
+            parser, record throws(DNSMessageError) in
             records.append(NS(host: try parser.singleName(record)))
         }
         guard records.allSatisfy({ isDomainName($0.host) }) else {
@@ -183,7 +192,8 @@ extension Resolver {
         try checkStart(name, deadline: deadline, temporary: false)
         let (parser, server) = try await lookupRecords(name, type: .txt, deadline: deadline)
         var records: [String] = []
-        try Resolver.forEachAnswer(parser, type: .txt, name: name, server: server) { parser, record throws(DNSMessageError) in
+        try Resolver.forEachAnswer(parser, type: .txt, name: name, server: server) {
+            parser, record throws(DNSMessageError) in
             records.append(try parser.txt(record))
         }
         return records
@@ -209,7 +219,8 @@ extension Resolver {
                 throw DNSError(err: DNSError.unrecognizedAddress, name: addr)
             }
             let (parser, server) = try await lookupRecords(arpa, type: .ptr, deadline: deadline)
-            try Resolver.forEachAnswer(parser, type: .ptr, name: addr, server: server) { parser, record throws(DNSMessageError) in
+            try Resolver.forEachAnswer(parser, type: .ptr, name: addr, server: server) {
+                parser, record throws(DNSMessageError) in
                 names.append(try parser.singleName(record))
             }
         }
@@ -239,7 +250,7 @@ extension Resolver {
         try checkStart(host, deadline: deadline, temporary: true)
         // Concurrent lookups of the same name share one (Go's lookupGroup); the shared one has no deadline of
         // its own (the queries' timeouts bound it), each caller waits with its own.
-        let key = "\(query)\u{0}" + host
+        let key = query.rawValue + "\u{0}" + host
         let resolver = self
         return try await shared.lookups.run(
             key: key, deadline: deadline, timeout: { DNSError.deadlineExceeded(name: host, temporary: true) }
