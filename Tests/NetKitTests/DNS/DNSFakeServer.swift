@@ -18,6 +18,8 @@ struct FakeQuery: Sendable {
     var transport: String
     /// How many queries the server had received before this one.
     var index: Int
+    /// The sender's port (UDP; 0 over TCP).
+    var fromPort: Int = 0
 }
 
 /// What the fake server does for a query, in order.
@@ -38,6 +40,10 @@ final class FakeNameServer: Sendable {
     let port: Int
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let received = Atomic<Int>(0)
+    private let log = Mutex<[FakeQuery]>([])
+
+    /// The queries received so far (those that parsed).
+    var queries: [FakeQuery] { log.withLock { $0 } }
 
     /// "127.0.0.1:port".
     var server: String { "127.0.0.1:\(port)" }
@@ -70,7 +76,11 @@ final class FakeNameServer: Sendable {
             while true {
                 guard let (count, from) = try? await udp.readFromUDP(into: &buffer) else { return }
                 let index = self.received.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard let query = FakeNameServer.parse(Array(buffer[..<count]), transport: "udp", index: index) else { continue }
+                guard var query = FakeNameServer.parse(Array(buffer[..<count]), transport: "udp", index: index) else {
+                    continue
+                }
+                query.fromPort = from.port
+                self.log.withLock { $0.append(query) }
                 for action in script(query) {
                     switch action {
                     case .reply(let bytes), .replyWithPrefix(_, let bytes):

@@ -88,6 +88,27 @@ struct DNSHostileTests {
         #expect(ContinuousClock.now - start < upperBound(.seconds(2)))
     }
 
+    @Test func eachQueryHasAFreshIDAndSourcePortAndAdvertisesEDNS0() async throws {
+        let server = try await FakeNameServer { query in [.reply(DNSHostileTests.goodMX(query))] }
+        defer { server.stop() }
+        let resolver = fakeResolver(server)
+        for _ in 0..<12 {
+            _ = try await withDNSWatchdog { try await resolver.lookupMX("q.test") }
+        }
+        let queries = server.queries
+        #expect(queries.count == 12)
+        // 16 random bits of ID and a random ephemeral port each: a repeat among 12 is rare (p < 0.2 %), two
+        // repeats rarer still.
+        #expect(Set(queries.map(\.id)).count >= 11)
+        #expect(Set(queries.map(\.fromPort)).count >= 11)
+        for query in queries {
+            var parser = try DNSParser(query.message)
+            #expect(parser.header.recursionDesired && !parser.header.response)
+            let opt = try #require(try parser.resource(in: .additionals))
+            #expect(opt.type == .opt && opt.class.rawValue == 1232)
+        }
+    }
+
     // MARK: Broken answers are rejected
 
     @Test func compressionLoopInAnswerIsCannotUnmarshal() async throws {
