@@ -25,6 +25,7 @@ for f in "$address"/IP.swift "$address"/IP+*.swift "$address"/IPMask*.swift "$ad
     [ -e "$f" ] && sources+=("$f")
 done
 
+rm -f "$out/dns-fuzz"
 echo "building DNS fuzzer from ${#sources[@]} source files"
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
     -module-name NetKitDNSFuzz \
