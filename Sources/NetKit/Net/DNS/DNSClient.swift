@@ -154,7 +154,8 @@ extension Resolver {
         return parser
     }
 
-    /// Reads exactly `count` bytes from `conn` (bounded by the conn's deadline and end of stream).
+    /// Reads exactly `count` bytes from `conn` (bounded by the conn's deadline): `IOError.eof` if the stream
+    /// ends first, `IOError.unexpectedEOF` if it ends part way.
     ///
     /// The corresponding Go function is `io.ReadFull`.
     static func readExactly(_ conn: any Conn, count: Int) async throws -> [UInt8] {
@@ -162,7 +163,12 @@ extension Resolver {
         var filled = 0
         var chunk = [UInt8](repeating: 0, count: min(max(count, 1), 16384))
         while filled < count {
-            let n = try await conn.read(into: &chunk)
+            let n: Int
+            do {
+                n = try await conn.read(into: &chunk)
+            } catch IOError.eof where filled > 0 {
+                throw IOError.unexpectedEOF  // as io.ReadFull says it
+            }
             let used = min(n, count - filled)
             result.replaceSubrange(filled..<(filled + used), with: chunk[..<used])
             filled += used

@@ -39,8 +39,8 @@ public struct Resolver: Sendable {
     /// nil dials with a `Dialer`. A conn that is also a `PacketConn` exchanges one datagram per message
     /// (RFC 1035 §4.2.1), any other conn is a stream with two-byte length prefixes (RFC 7766). The resolver
     /// sets the conn's deadline and closes it. The corresponding Go field is `Resolver.Dial` (whose context
-    /// is the lookup's; here the task's cancellation reaches the hook, and a hook that outlives the query's
-    /// deadline is abandoned and its conn closed).
+    /// is the lookup's; here the task's cancellation reaches the hook, and when the query's deadline passes
+    /// first the hook's task is cancelled and a conn it still returns is closed).
     public var dial: (@Sendable (_ network: String, _ address: String) async throws -> any Conn)? {
         didSet { shared = ResolverShared() }
     }
