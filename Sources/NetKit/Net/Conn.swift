@@ -129,7 +129,8 @@ public struct AcceptIterator: AsyncIteratorProtocol {
                 if error.isClosed { return nil }
                 guard error.isTemporary else { throw error }
                 backoff = backoff == .zero ? .milliseconds(5) : min(backoff * 2, .seconds(1))
-                try await Task.sleep(for: backoff)
+                // The poller's own timer: `Task.sleep` needs a descriptor from libdispatch, and there are none.
+                if !(await LoopSleep.sleep(until: .now + backoff)) { throw CancellationError() }
             }
         }
     }

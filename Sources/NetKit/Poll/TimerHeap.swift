@@ -6,13 +6,23 @@
 /// Only a parked call has an armed timer: setting a deadline on an idle descriptor only stores it, and the
 /// next operation compares it with the clock.
 ///
-/// Guarded by `EventLoop.timers`; an entry's index is stored in the descriptor (`PollDesc.timerIndex`),
+/// Guarded by `EventLoop.timers`; an entry's index is stored in its target (`TimerTarget.timerIndex`),
 /// and those fields are only touched with this heap locked.
+/// What a timer belongs to: a descriptor's direction (`PollDesc`) or a sleeping task (`LoopSleep`).
+/// `timerIndex` is owned by the heap and only touched with it locked.
+class TimerTarget: @unchecked Sendable {
+    /// Positions of this target's armed timers in its loop's heap, per mode (-1: not armed).
+    final var timerIndex = PerMode(-1)
+
+    /// The timer for `mode` expired; called on the loop thread with the heap unlocked.
+    func timerFired(_ mode: PollMode, now: MonoTime) {}
+}
+
 struct TimerHeap: ~Copyable {
     struct Entry {
         var instant: MonoTime
         /// +1 reference owned by the heap.
-        var desc: Unmanaged<PollDesc>
+        var desc: Unmanaged<TimerTarget>
         var mode: PollMode
     }
 
@@ -25,7 +35,7 @@ struct TimerHeap: ~Copyable {
     var earliest: MonoTime? { entries.first?.instant }
 
     /// Arms or moves the timer of `desc` for `mode` to `instant`.
-    mutating func schedule(_ desc: PollDesc, _ mode: PollMode, at instant: MonoTime) {
+    mutating func schedule(_ desc: TimerTarget, _ mode: PollMode, at instant: MonoTime) {
         let i = desc.timerIndex[mode.rawValue]
         if i >= 0 {
             let old = entries[i].instant
@@ -39,7 +49,7 @@ struct TimerHeap: ~Copyable {
     }
 
     /// Disarms the timer of `desc` for `mode`, if armed.
-    mutating func cancel(_ desc: PollDesc, _ mode: PollMode) {
+    mutating func cancel(_ desc: TimerTarget, _ mode: PollMode) {
         let i = desc.timerIndex[mode.rawValue]
         guard i >= 0 else { return }
         let removed = remove(at: i)

@@ -105,4 +105,22 @@ struct PollDescTests {
         let e = try await withWatchdog { await reader.value }
         #expect(e == .cancelled)
     }
+
+    @Test func loopSleepWakesAfterItsDeadline() async throws {
+        let start = ContinuousClock.now
+        let completed = try await withWatchdog { await LoopSleep.sleep(until: start + .milliseconds(50)) }
+        let elapsed = ContinuousClock.now - start
+        #expect(completed)
+        #expect(elapsed >= .milliseconds(50) && elapsed < upperBound(.seconds(1)), "slept \(elapsed)")
+    }
+
+    @Test func loopSleepEndsAtOnceWhenCancelled() async throws {
+        let sleeper = Task { await LoopSleep.sleep(until: .now + .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(20))
+        let start = ContinuousClock.now
+        sleeper.cancel()
+        let completed = try await withWatchdog { await sleeper.value }
+        #expect(!completed)
+        #expect(ContinuousClock.now - start < upperBound(.milliseconds(250)))
+    }
 }
