@@ -82,7 +82,9 @@ public struct Dialer: Sendable {
         let deadline = effectiveDeadline(now: .now)
         let addrs: [any Addr]
         do {
-            if let deadline, deadline <= .now { throw DeadlineExceededError() }
+            // A deadline that has already passed is reported by dialSerial against the first address, as Go's
+            // `dialSerial` does (`dial tcp 127.0.0.1:80: i/o timeout`); literal addresses need no lookup, and
+            // the resolver honours the deadline itself.
             addrs = try await resolveAddrList(
                 op: "dial", network: network, address: address, hint: localAddr, deadline: deadline, lookup: lookup,
                 resolver: resolver)

@@ -191,7 +191,7 @@ public final class TCPListener: Listener, NetFDBacked {
 
     /// Stops listening; parked accepts fail with `ClosedError`; accepted connections stay open.
     /// The corresponding Go method is `TCPListener.Close`.
-    public func close() throws { try netFD.close() }
+    public func close() throws { try netFD.closeListener() }
 
     /// The listener's address. The corresponding Go method is `TCPListener.Addr`.
     public var addr: any Addr { netFD.laddr ?? TCPAddr() }

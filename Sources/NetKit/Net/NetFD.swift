@@ -50,7 +50,7 @@ final class NetFD: Sendable {
     /// One read; `IOError.eof` for an orderly end of a stream. Go's `netFD.Read` + `conn.Read`.
     @inline(__always)
     nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
-        if buffer.isEmpty { return 0 }
+        if buffer.isEmpty { return try emptyRead() }
         let n: Int
         do {
             n = try await pd.read(into: buffer, stream: zeroReadIsEOF)
@@ -64,7 +64,7 @@ final class NetFD: Sendable {
     /// One read into the start of `buffer`, borrowing its storage for each attempt only.
     @inline(__always)
     nonisolated(nonsending) func read(into buffer: inout [UInt8]) async throws -> Int {
-        if buffer.isEmpty { return 0 }
+        if buffer.isEmpty { return try emptyRead() }
         let n: Int
         do {
             let count = buffer.count
@@ -76,6 +76,13 @@ final class NetFD: Sendable {
         }
         if n == 0 && zeroReadIsEOF { throw IOError.eof }
         return n
+    }
+
+    /// A zero-length read returns 0 without a system call, but still fails on a closed descriptor: Go's
+    /// `FD.Read` takes the read lock before it looks at the length.
+    private func emptyRead() throws -> Int {
+        if pd.isClosed { throw opError("read", .closed, syscall: "read") }
+        return 0
     }
 
     // MARK: - Writes
@@ -116,6 +123,16 @@ final class NetFD: Sendable {
         }
     }
 
+    /// `close` for a listener: Go's `TCPListener.Close`/`UnixListener.Close` name only the listener's address
+    /// (`OpError{Op: "close", Source: nil, Addr: laddr}`).
+    func closeListener() throws {
+        do {
+            try pd.close()
+        } catch {
+            throw OpError(op: "close", net: net, source: nil, addr: laddr, err: error.goError(syscall: "close"))
+        }
+    }
+
     /// shutdown(2); Go's `netFD.closeRead`/`closeWrite` (errors use op "close").
     func shutdown(_ how: Socket.ShutdownHow) throws {
         do {
@@ -135,12 +152,14 @@ final class NetFD: Sendable {
         }
     }
 
-    /// Runs a socket-option call with the descriptor referenced; errors become `OpError{op: "set"}`.
+    /// Runs a socket-option call with the descriptor referenced; errors become `OpError{op: "set"}` naming both
+    /// addresses, as Go's `TCPConn.SetNoDelay`, `SetLinger`, `SetReadBuffer`, … do (only the deadline setters
+    /// name just the local address).
     func setOption(_ body: (Socket) throws(Errno) -> Void) throws {
         do {
             try pd.withDescriptor(body)
         } catch {
-            throw opError("set", error, syscall: "setsockopt")
+            throw OpError(op: "set", net: net, source: laddr, addr: raddr, err: error.goError(syscall: "setsockopt"))
         }
     }
 }

@@ -135,7 +135,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// `netpollopen`). The epoll registration holds a +1 reference to `desc` until it is retired.
     func register(_ fd: Int32, _ desc: PollDesc) throws(Errno) {
         let token = UInt64(UInt(bitPattern: Unmanaged.passRetained(desc).toOpaque()))
-        let rc = nk_epoll_ctl(epfd, NK_EPOLL_CTL_ADD, fd, NK_EPOLLIN | NK_EPOLLOUT | NK_EPOLLRDHUP | NK_EPOLLET, token)
+        // PRI too: urgent data makes a stream read stop short at the urgent mark with bytes behind it, which the
+        // poller must know about (see PollDesc.deliver); epoll reports PRI only when asked.
+        let mask = NK_EPOLLIN | NK_EPOLLOUT | NK_EPOLLRDHUP | NK_EPOLLPRI | NK_EPOLLET
+        let rc = nk_epoll_ctl(epfd, NK_EPOLL_CTL_ADD, fd, mask, token)
         if rc != 0 {
             let err = Errno.current
             Unmanaged.passUnretained(desc).release()

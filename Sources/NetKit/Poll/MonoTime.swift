@@ -14,16 +14,21 @@ struct MonoTime: Comparable, Hashable, Sendable {
 
     /// Converts an instant; instants centuries away saturate instead of trapping.
     init(_ instant: ContinuousClock.Instant) {
-        let (seconds, attoseconds) = MonoTime.origin.duration(to: instant).components
-        let limit = Int64.max / 1_000_000_000 - 1
-        if seconds >= limit {
+        // Compare as a Duration first: `components` itself traps when the seconds do not fit an Int64
+        // (an instant Int64.max seconds from now).
+        let d = MonoTime.origin.duration(to: instant)
+        if d >= MonoTime.limit {
             nanoseconds = Int64.max
-        } else if seconds <= -limit {
+        } else if d <= .zero - MonoTime.limit {
             nanoseconds = Int64.min
         } else {
+            let (seconds, attoseconds) = d.components
             nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         }
     }
+
+    /// The largest offset from the origin kept exactly (about 292 years); farther instants saturate.
+    private static let limit = Duration.seconds(Int64.max / 1_000_000_000 - 1)
 
     /// The current instant.
     @inline(__always)

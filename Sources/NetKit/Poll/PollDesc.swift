@@ -88,6 +88,8 @@ final class PollDesc: TimerTarget, @unchecked Sendable {
         var closing = false
         /// The peer hung up or the socket has an error or was shut down for reading (RDHUP/HUP/ERR): a state,
         /// not an arrival, so no further edge will announce it. Reads never skip their system call after it.
+        /// Urgent data (PRI) sets it too: a read stops short at the urgent mark, before bytes the same edge
+        /// announced.
         var hangup = false
         var closed = false
         /// Operations currently inside a system call on the descriptor.
@@ -118,7 +120,9 @@ final class PollDesc: TimerTarget, @unchecked Sendable {
         var wakeRead: UnsafeContinuation<PollWake, Never>? = nil
         var wakeWrite: UnsafeContinuation<PollWake, Never>? = nil
         state.withLock { s in
-            if events & (NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR) != 0 { s.hangup = true }
+            // Urgent data (PRI) too: recv stops short at the urgent mark with bytes behind it that the same edge
+            // announced, so a short read does not mean drained from then on either.
+            if events & (NK_EPOLLRDHUP | NK_EPOLLHUP | NK_EPOLLERR | NK_EPOLLPRI) != 0 { s.hangup = true }
             if readable { wakeRead = takeReady(&s, .read) }
             if writable { wakeWrite = takeReady(&s, .write) }
         }

@@ -2,29 +2,6 @@ import Glibc
 import Testing
 @testable import NetKit
 
-/// Runs `body` and fails the test if it does not finish within `seconds` (a watchdog for every wait).
-func withWatchdog<T: Sendable>(
-    _ seconds: Double = 5, _ what: String = "operation",
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000) * timingSlack))
-            return nil
-        }
-        guard let first = try await group.next() else { throw WatchdogError(what: what) }
-        group.cancelAll()
-        guard let value = first else { throw WatchdogError(what: what) }
-        return value
-    }
-}
-
-struct WatchdogError: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "watchdog: \(what) did not finish in time" }
-}
-
 extension PollDesc {
     /// Reads at most `max` bytes (test helper over `perform`, which calls its body synchronously per attempt).
     func readBytes(_ max: Int) async throws(PollError) -> [UInt8] {
