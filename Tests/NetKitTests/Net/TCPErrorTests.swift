@@ -371,13 +371,9 @@ struct TCPErrorTests {
     /// A server whose first EMFILE comes before anything in the process used a timer: the accept loop's backoff is
     /// the first sleep, and must still end. The test waits with yield loops only (bounded by the clock), so that
     /// NetKit's backoff is the one timer in play, and never awaits the loop itself (it may be stuck).
-    @Test(.heavy, .disabled("""
-        bug: AcceptIterator backs off with Task.sleep; when that is the process's first timer and it starts while \
-        no descriptor is left, libdispatch cannot set up its timer: the sleep never ends (the accept loop stayed \
-        stuck for 15 minutes, libdispatch's epoll_wait armed with no timeout) or the process traps (SIGILL, seen in \
-        acceptBacksOffOnEMFILEAndResumes without its warm-up). Fix: back off on NetKit's own event-loop timers \
-        (epoll_wait's timeout needs no new descriptor) — a design change for the lead
-        """))
+    /// Regression: the back-off used `Task.sleep`, whose first use needs a libdispatch descriptor; it now sleeps on
+    /// the poller's own timer heap (`LoopSleep`).
+    @Test(.heavy)
     func firstAcceptBackoffInAFreshProcessDoesNotTrap() async {
         await #expect(processExitsWith: .success) {
             let ln = try tcpListener()
