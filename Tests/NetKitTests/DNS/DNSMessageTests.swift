@@ -324,7 +324,7 @@ struct DNSMessageTests {
 
     /// CPU-bound: yields every few rounds so that it does not hold one of the (two) cooperative threads for
     /// long and upset the timing of tests running beside it.
-    @Test func seededRandomMessagesRoundTripAndMutationsNeverTrap() async throws {
+    @Test(.heavy) func seededRandomMessagesRoundTripAndMutationsNeverTrap() async throws {
         let rounds = getenv("NETKIT_STRESS") != nil ? 200_000 : 3_000
         var rng = SplitMix(state: 0x4E45_544B_4954_444E)  // "NETKITDN"
         var mutatedParsed = 0

@@ -3,7 +3,8 @@ import Testing
 
 @testable import NetKit
 
-// The nklookup example, run as a program against the suite's dnsmasq: output format, exit codes, --help.
+// The nklookup example, run as a program against the suite's dnsmasq: output format, exit codes, --help. The
+// child processes make these tests `.heavy`: they run one at a time, away from timing-sensitive tests.
 
 /// The nklookup executable built beside the test bundle, if the build made it.
 let nklookupPath: String? = {
@@ -58,7 +59,7 @@ func runNKLookup(_ arguments: [String]) async throws -> (status: Int32, output: 
 }
 
 @Suite(
-    "nklookup against dnsmasq", .dnsmasq,
+    "nklookup against dnsmasq", .dnsmasq, .heavy,
     .enabled(if: DNSMasq.isAvailable, "dnsmasq is not installed (apt-get install dnsmasq-base)"),
     .enabled(if: nklookupPath != nil, "the nklookup example was not built (swift build)"))
 struct NKLookupTests {
