@@ -6,7 +6,7 @@ import Testing
 // resolv.conf and hosts parsing (Go's testdata as tables), the search list, re-reading changed files, the
 // record sort orders (MX, SRV, RFC 6724) and reverse names.
 
-@Suite("DNS configuration, hosts file, ordering")
+@Suite("DNS configuration, hosts file, ordering", .timingSensitive)
 struct DNSConfigTests {
     // MARK: resolv.conf (Go: net/dnsconfig_unix_test.go)
 

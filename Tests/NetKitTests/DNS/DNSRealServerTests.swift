@@ -8,7 +8,7 @@ import Testing
 // by PID afterwards (`.dnsmasq`). The resolver reaches it through its configuration, never /etc/resolv.conf.
 
 @Suite(
-    "Resolver against dnsmasq", .dnsmasq,
+    "Resolver against dnsmasq", .dnsmasq, .timingSensitive,
     .enabled(if: DNSMasq.isAvailable, "dnsmasq is not installed (apt-get install dnsmasq-base)"))
 struct DNSRealServerTests {
     @Test func hostHasItsIPv4AndIPv6Addresses() async throws {
