@@ -8,7 +8,7 @@ protocol CloseWriter {
 }
 
 extension TCPConn: CloseWriter {}
-// TODO(issue 4): `extension UnixConn: CloseWriter {}` once UnixConn is on main.
+extension UnixConn: CloseWriter {}
 
 /// Standard input to `conn` and `conn` to standard output, for a stream (TCP, Unix).
 ///

@@ -32,6 +32,11 @@ final class NetFD: Sendable {
     /// Zero-byte reads are EOF on stream sockets only (Go's `fd.eofError` / `ZeroReadIsEOF`).
     var zeroReadIsEOF: Bool { kind != .datagram && kind != .raw }
 
+    /// Whether a short read means the receive queue is empty (the poller's drained hint): true for byte
+    /// streams only. A short record of a SOCK_SEQPACKET socket, like a datagram, says nothing about the
+    /// records queued behind it.
+    var isByteStream: Bool { kind == .stream }
+
     // MARK: - Errors
 
     func opError(_ op: String, _ error: PollError, syscall: String) -> any Error {
@@ -53,7 +58,7 @@ final class NetFD: Sendable {
         if buffer.isEmpty { return try emptyRead() }
         let n: Int
         do {
-            n = try await pd.read(into: buffer, stream: zeroReadIsEOF)
+            n = try await pd.read(into: buffer, stream: isByteStream)
         } catch {
             throw opError("read", error, syscall: "read")
         }
@@ -68,7 +73,7 @@ final class NetFD: Sendable {
         let n: Int
         do {
             let count = buffer.count
-            n = try await pd.readStream(count: count, stream: zeroReadIsEOF) { s throws(Errno) in
+            n = try await pd.readStream(count: count, stream: isByteStream) { s throws(Errno) in
                 try buffer.withUnsafeMutableBytes { p in Result { () throws(Errno) in try s.receive(into: p) } }.get()
             }
         } catch {

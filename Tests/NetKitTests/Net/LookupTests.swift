@@ -220,7 +220,7 @@ private enum HostsFile {
                 }
             }
         }
-        #expect(ContinuousClock.now - start < upperBound(.milliseconds(500)))
+        #expect(ContinuousClock.now - start < upperBound(.seconds(5)))
         try await Task.sleep(for: .milliseconds(20))
         #expect(!probe.hasStarted)
     }
@@ -475,7 +475,7 @@ private enum HostsFile {
         let error = await #expect(throws: DNSError.self) {
             try await withWatchdog { try await lookupHost("localhost", deadline: start - .milliseconds(1)) }
         }
-        #expect(ContinuousClock.now - start < upperBound(.milliseconds(500)))
+        #expect(ContinuousClock.now - start < upperBound(.seconds(5)))
         #expect(error?.description == "lookup localhost: i/o timeout")
         #expect(error?.isTimeout == true)
         #expect(error?.isTemporary == true)  // Go's errTimeout is temporary too
