@@ -29,6 +29,7 @@ let package = Package(
         .executableTarget(name: "time-server", dependencies: ["NetKit"], path: "Examples/time-server"),
         .executableTarget(name: "echo-server", dependencies: ["NetKit"], path: "Examples/echo-server"),
         .executableTarget(name: "nkcat", dependencies: ["NetKit"], path: "Examples/nkcat"),
+        .executableTarget(name: "nklookup", dependencies: ["NetKit"], path: "Examples/nklookup"),
         .testTarget(
             name: "NetKitTests",
             dependencies: ["NetKit", "CNetKit"],

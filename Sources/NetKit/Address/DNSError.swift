@@ -4,7 +4,9 @@
 /// left out when `server` is empty, e.g. `lookup tcp/nope: unknown port`. Check `isNotFound` to tell "no such
 /// name" from a failure to ask.
 ///
-/// So far only the local service lookup (`lookupPortLocally`) produces it; the resolver extends its use.
+/// Every lookup throws it: the resolver (`Resolver`, the `lookup…` functions) for names and records, the local
+/// service lookup (`lookupPortLocally`) for ports. `==` and `hash(into:)` compare the visible fields and
+/// ignore `unwrapped`.
 ///
 /// The corresponding Go type is `net.DNSError`.
 public struct DNSError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -20,13 +22,19 @@ public struct DNSError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The failure is temporary; asking again may succeed. The corresponding Go field is `DNSError.IsTemporary`
     /// (Go's `Temporary()` method reports `IsTimeout || IsTemporary`).
     public var isTemporary: Bool
-    /// The name (host or service) does not exist. The corresponding Go field is `DNSError.IsNotFound`.
+    /// The name (host or service) does not exist, or has no records of the type asked for.
+    /// The corresponding Go field is `DNSError.IsNotFound`.
     public var isNotFound: Bool
+    /// The error behind this one, when there is one worth inspecting: the `OpError` of a failed exchange with a
+    /// name server ("read udp …: i/o timeout"), `DeadlineExceededError` when the lookup's deadline passed.
+    /// Nil for answers the server gave (not found, server misbehaving, …).
+    /// The corresponding Go field is `DNSError.UnwrapErr` (Go's `Unwrap` method returns it).
+    public var unwrapped: (any Error)?
 
     /// Creates a lookup error. The corresponding Go expression is `&net.DNSError{Err: err, Name: name, ...}`.
     public init(
         err: String, name: String, server: String = "",
-        isTimeout: Bool = false, isTemporary: Bool = false, isNotFound: Bool = false
+        isTimeout: Bool = false, isTemporary: Bool = false, isNotFound: Bool = false, unwrapped: (any Error)? = nil
     ) {
         self.err = err
         self.name = name
@@ -34,6 +42,23 @@ public struct DNSError: Error, Hashable, Sendable, CustomStringConvertible {
         self.isTimeout = isTimeout
         self.isTemporary = isTemporary
         self.isNotFound = isNotFound
+        self.unwrapped = unwrapped
+    }
+
+    /// Whether the visible fields are equal (`unwrapped` is not compared).
+    public static func == (a: DNSError, b: DNSError) -> Bool {
+        a.err == b.err && a.name == b.name && a.server == b.server && a.isTimeout == b.isTimeout
+            && a.isTemporary == b.isTemporary && a.isNotFound == b.isNotFound
+    }
+
+    /// Hashes the visible fields (not `unwrapped`).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(err)
+        hasher.combine(name)
+        hasher.combine(server)
+        hasher.combine(isTimeout)
+        hasher.combine(isTemporary)
+        hasher.combine(isNotFound)
     }
 
     /// `"lookup <name>[ on <server>]: <err>"`. The corresponding Go method is `(*net.DNSError).Error`.

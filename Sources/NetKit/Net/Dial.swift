@@ -26,7 +26,11 @@ public struct Dialer: Sendable {
     /// ("tcp4", "tcp6", …), the address and raw access to the socket; throwing aborts the dial. Go's `Control`.
     public var control: (@Sendable (_ network: String, _ address: String, _ conn: RawConn) throws -> Void)?
 
-    /// Resolves host names instead of the system resolver (tests; Go's `testHookLookupIP`).
+    /// The resolver for host names in addresses; nil uses `Resolver.default`. Its lookup counts against the
+    /// dial's `timeout` and `deadline`. Go's `Resolver`.
+    public var resolver: Resolver?
+
+    /// Resolves host names instead of the resolver (tests; Go's `testHookLookupIP`).
     var lookup: LookupIPs?
 
     /// Creates a dialer.
@@ -37,7 +41,8 @@ public struct Dialer: Sendable {
         keepAlive: Duration = .zero,
         keepAliveConfig: KeepAliveConfig = KeepAliveConfig(),
         fallbackDelay: Duration = .zero,
-        control: (@Sendable (_ network: String, _ address: String, _ conn: RawConn) throws -> Void)? = nil
+        control: (@Sendable (_ network: String, _ address: String, _ conn: RawConn) throws -> Void)? = nil,
+        resolver: Resolver? = nil
     ) {
         self.timeout = timeout
         self.deadline = deadline
@@ -46,6 +51,7 @@ public struct Dialer: Sendable {
         self.keepAliveConfig = keepAliveConfig
         self.fallbackDelay = fallbackDelay
         self.control = control
+        self.resolver = resolver
     }
 
     /// The effective deadline: the earliest of now + timeout and `deadline`. Go's `Dialer.deadline`.
@@ -80,23 +86,19 @@ public struct Dialer: Sendable {
             // `dialSerial` does (`dial tcp 127.0.0.1:80: i/o timeout`); literal addresses need no lookup, and
             // the resolver honours the deadline itself.
             addrs = try await resolveAddrList(
-                op: "dial", network: network, address: address, hint: localAddr, deadline: deadline, lookup: lookup)
+                op: "dial", network: network, address: address, hint: localAddr, deadline: deadline, lookup: lookup,
+                resolver: resolver)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw OpError(op: "dial", net: network, source: nil, addr: nil, err: Dialer.mapTimeout(error))
+            // A lookup error stays the cause, as in Go: `dial tcp: lookup example.com: i/o timeout`.
+            throw OpError(op: "dial", net: network, source: nil, addr: nil, err: error)
         }
         let net = try ParsedNetwork.parse(network)
         if net.isTCP && network == "tcp" && fallbackDelay >= .zero {
             return try await dialParallel(network: network, addrs: addrs, deadline: deadline)
         }
         return try await dialSerial(network: network, addrs: addrs, deadline: deadline)
-    }
-
-    /// Resolver timeouts surface as Go's dial timeout ("i/o timeout").
-    static func mapTimeout(_ error: any Error) -> any Error {
-        if let dns = error as? DNSError, dns.isTimeout { return DeadlineExceededError() }
-        return error
     }
 
     /// Go's `dialSerial`: one address after the other, each with `partialDeadline`.

@@ -39,7 +39,7 @@ let noSuitableAddress = "no suitable address found"
 /// (`hint`), only those of the hint's family.
 func resolveAddrList(
     op: String, network: String, address: String, hint: (any Addr)?, deadline: ContinuousClock.Instant?,
-    lookup: LookupIPs? = nil
+    lookup: LookupIPs? = nil, resolver: Resolver? = nil
 ) async throws -> [any Addr] {
     let net = try ParsedNetwork.parse(network)
     if op == "dial" && address.isEmpty { throw errMissingAddress }
@@ -70,7 +70,7 @@ func resolveAddrList(
         if let lookup {
             ips = try await lookup(host)
         } else {
-            ips = try await lookupIPAddresses(host: host, family: AF_UNSPEC, deadline: deadline)
+            ips = try await (resolver ?? .default).lookupIPAddresses(host: host, family: AF_UNSPEC, deadline: deadline)
         }
     }
     if host.isEmpty == false, ips.count == 1, ips[0] == IP.ipv6Unspecified {

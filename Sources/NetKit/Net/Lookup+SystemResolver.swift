@@ -17,50 +17,15 @@ extension AddrError {
     static let noSuitableAddress = "no suitable address found"
 }
 
-/// The addresses of `host` for a dial or listen of `family`, in the resolver's order (RFC 6724), without
-/// duplicates, IPv6 zones kept (`fe80::1%eth0`).
+/// The addresses of `host` as the C library's resolver returns them for `family`, unfiltered: an IP literal
+/// as it is, a name through `getaddrinfo(3)` on a `BlockingPool` thread, so it sees `/etc/hosts`, DNS and
+/// whatever `nsswitch.conf` lists (`AF_INET` keeps IPv4 and IPv4-mapped addresses, as glibc maps them).
 ///
-/// An IP literal (zone allowed) is returned as it is, without asking the resolver; anything else goes to
-/// `getaddrinfo(3)` on a `BlockingPool` thread, so it sees `/etc/hosts`, DNS and whatever `nsswitch.conf` lists.
-/// The result is then filtered as Go filters it for a network ending in "4" or "6": `AF_INET` keeps IPv4
-/// addresses (IPv4-mapped IPv6 ones count as IPv4, as in Go), `AF_INET6` keeps IPv6 addresses that are not
-/// IPv4-mapped, `AF_UNSPEC` keeps all.
-///
-/// Unlike Go's `internetAddrList`, it does not add `0.0.0.0` after a lone `::` (Go issue 18806); dial does that.
-///
-/// - Parameters:
-///   - host: A host name or an IP literal; not empty.
-///   - family: `AF_UNSPEC`, `AF_INET` or `AF_INET6`.
-///   - deadline: When to give up; nil waits as long as the resolver takes.
 /// - Throws: `DNSError` (`"no such host"` with `isNotFound`; `"i/o timeout"` with `isTimeout` when the deadline
-///   passes; the resolver's text for other failures, `isTemporary` for `EAI_AGAIN`); `AddrError`
-///   `"no suitable address found"` (addr = host) when no address of `family` is left; `CancellationError` when
-///   the task is cancelled.
+///   passes; the resolver's text for other failures, `isTemporary` for `EAI_AGAIN`); `CancellationError`.
 ///
-/// The corresponding Go function is the unexported `(*net.Resolver).internetAddrList` for the networks "ip",
-/// "ip4" and "ip6", with the cgo resolver (`cgoLookupHostIP`).
-func lookupIPAddresses(host: String, family: Int32, deadline: ContinuousClock.Instant?) async throws -> [IP] {
-    let ips = try await lookupIPAddr(host: host, family: family, deadline: deadline)
-    let suitable: [IP]
-    switch family {
-    case AF_INET:
-        suitable = ips.filter { $0.unmap().is4 }  // Go's ipv4only: To4() != nil
-    case AF_INET6:
-        suitable = ips.filter { $0.is6 && !$0.is4In6 }  // Go's ipv6only
-    default:
-        suitable = ips
-    }
-    guard !suitable.isEmpty else {
-        throw AddrError(err: AddrError.noSuitableAddress, addr: host)
-    }
-    return suitable
-}
-
-/// The addresses of `host` as the resolver returns them for `family`, unfiltered: an IP literal as it is, a
-/// name through `getaddrinfo(3)`.
-///
-/// The corresponding Go function is the unexported `(*net.Resolver).lookupIPAddr`.
-func lookupIPAddr(host: String, family: Int32, deadline: ContinuousClock.Instant?) async throws -> [IP] {
+/// The corresponding Go function is the unexported `net.cgoLookupIP` (reached through `lookupIPAddr`).
+func systemLookupIPAddr(host: String, family: Int32, deadline: ContinuousClock.Instant?) async throws -> [IP] {
     // Make sure that no matter what we do later, host == "" is rejected.
     if host.isEmpty {
         throw DNSError(err: DNSError.noSuchHost, name: host, isNotFound: true)
