@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "time-server", targets: ["time-server"]),
         .executable(name: "echo-server", targets: ["echo-server"]),
         .executable(name: "nkcat", targets: ["nkcat"]),
+        .executable(name: "nklookup", targets: ["nklookup"]),
     ],
     targets: [
         // What Glibc does not export to Swift: epoll, eventfd, accept4, packed epoll_event, CMSG macros.
@@ -23,12 +24,14 @@ let package = Package(
             dependencies: ["CNetKit"],
             path: "Sources/NetKit"
         ),
-        .executableTarget(name: "daytime-client", dependencies: ["NetKit"], path: "Examples/daytime-client"),
-        .executableTarget(name: "daytime-server", dependencies: ["NetKit"], path: "Examples/daytime-server"),
-        .executableTarget(name: "time-client", dependencies: ["NetKit"], path: "Examples/time-client"),
-        .executableTarget(name: "time-server", dependencies: ["NetKit"], path: "Examples/time-server"),
-        .executableTarget(name: "echo-server", dependencies: ["NetKit"], path: "Examples/echo-server"),
-        .executableTarget(name: "nkcat", dependencies: ["NetKit"], path: "Examples/nkcat"),
+        // What several examples share: duration parsing, the open-connection set, SIGINT/SIGTERM handling.
+        .target(name: "ExampleSupport", dependencies: ["NetKit"], path: "Examples/ExampleSupport"),
+        .executableTarget(name: "daytime-client", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/daytime-client"),
+        .executableTarget(name: "daytime-server", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/daytime-server"),
+        .executableTarget(name: "time-client", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/time-client"),
+        .executableTarget(name: "time-server", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/time-server"),
+        .executableTarget(name: "echo-server", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/echo-server"),
+        .executableTarget(name: "nkcat", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/nkcat"),
         .executableTarget(name: "nklookup", dependencies: ["NetKit"], path: "Examples/nklookup"),
         .testTarget(
             name: "NetKitTests",

@@ -5,6 +5,7 @@
 // Connects, reads until the server closes (TCP) or one datagram arrives (UDP), and prints the line. Errors are
 // one line in Go's words, e.g. "daytime-client: dial tcp 127.0.0.1:1: connect: connection refused", exit 1.
 import Glibc
+import ExampleSupport
 import NetKit
 
 let usage = """

@@ -4,6 +4,7 @@
 //
 // The server the benchmarks measure. Stops cleanly on SIGINT or SIGTERM: listeners and connections close, exit 0.
 import Glibc
+import ExampleSupport
 import NetKit
 
 let usage = """

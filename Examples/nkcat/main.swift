@@ -6,6 +6,7 @@
 //
 // Standard input goes to the peer, the peer's data to standard output. Errors are one line in Go's words, exit 1.
 import Glibc
+import ExampleSupport
 import NetKit
 
 let usage = """

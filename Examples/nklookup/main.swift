@@ -4,6 +4,7 @@
 //
 // One answer per line, "TYPE data" in zone-file order ("MX 10 mail.example.com."); errors are one line in Go's
 // words on standard error, with an exit code that tells not found, timeout and bad input apart.
+import ExampleSupport
 import Glibc
 import NetKit
 

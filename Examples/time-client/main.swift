@@ -4,6 +4,7 @@
 //
 // Prints the server's time in UTC ("2026-11-25T18:27:23Z"). Errors are one line in Go's words, exit 1.
 import Glibc
+import ExampleSupport
 import NetKit
 
 let usage = """

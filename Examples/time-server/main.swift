@@ -4,6 +4,7 @@
 //
 // Stops cleanly on SIGINT or SIGTERM: the listeners close, open connections get two seconds to finish, exit 0.
 import Glibc
+import ExampleSupport
 import NetKit
 
 let usage = """

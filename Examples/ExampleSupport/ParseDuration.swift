@@ -3,7 +3,7 @@
 /// "0" needs no unit. Returns nil for anything else (negative durations included).
 ///
 /// The corresponding Go function is `time.ParseDuration`.
-func parseDuration(_ text: String) -> Duration? {
+public func parseDuration(_ text: String) -> Duration? {
     if text == "0" { return .zero }
     let units: [(name: String, nanoseconds: Int64)] = [
         ("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000),

@@ -5,10 +5,10 @@ import Glibc
 /// `init()` blocks both signals in the calling thread; every thread created later inherits that mask (NetKit's
 /// event loops, the cooperative pool's workers), so the signals stay pending until a thread takes them with
 /// `wait()` (sigwait(3)). Create it first thing in main.swift, before anything starts a thread.
-struct TerminationSignals {
+public struct TerminationSignals {
     private let set: sigset_t
 
-    init() {
+    public init() {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
@@ -18,7 +18,7 @@ struct TerminationSignals {
     }
 
     /// Sleeps until SIGINT or SIGTERM arrives and returns its name.
-    func wait() -> String {
+    public func wait() -> String {
         var set = self.set
         var signal: Int32 = 0
         while sigwait(&set, &signal) != 0 {}
