@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(name: "time-server", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/time-server"),
         .executableTarget(name: "echo-server", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "nkcat", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/nkcat"),
-        .executableTarget(name: "nklookup", dependencies: ["NetKit"], path: "Examples/nklookup"),
+        .executableTarget(name: "nklookup", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/nklookup"),
         .testTarget(
             name: "NetKitTests",
             dependencies: ["NetKit", "CNetKit"],

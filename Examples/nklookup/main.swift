@@ -65,16 +65,6 @@ struct Options {
     var name = ""
 }
 
-/// "500ms", "3s", "1.5s", "2m".
-func parseDuration(_ text: String) -> Duration? {
-    let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("s", 1), ("m", 60)]
-    for (suffix, scale) in units where text.hasSuffix(suffix) {
-        guard let value = Double(text.dropLast(suffix.count)), value > 0, value < 1e6 else { return nil }
-        return .nanoseconds(Int64(value * scale * 1e9))
-    }
-    return nil
-}
-
 func parseArguments(_ arguments: [String]) -> Options {
     var options = Options()
     var operands: [String] = []
@@ -95,7 +85,7 @@ func parseArguments(_ arguments: [String]) -> Options {
             guard let value = rest.popFirst() else { usageError("\(arg) needs HOST:PORT") }
             options.server = value
         case "--timeout":
-            guard let value = rest.popFirst(), let duration = parseDuration(value) else {
+            guard let value = rest.popFirst(), let duration = parseDuration(value), duration > .zero else {
                 usageError("--timeout needs a duration such as 500ms or 3s")
             }
             options.timeout = duration
