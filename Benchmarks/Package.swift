@@ -15,7 +15,7 @@ let package = Package(
         // from its interposer, which Swift 6.3 on Linux needs as a trait.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: ["AddressBenchmarks", "BinaryBenchmarks", "IOBenchmarks", "NetBenchmarks"].map { name in
+    targets: ["AddressBenchmarks", "BinaryBenchmarks", "DNSBenchmarks", "IOBenchmarks", "NetBenchmarks"].map { name in
         .executableTarget(
             name: name,
             dependencies: [

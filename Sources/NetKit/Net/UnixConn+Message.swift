@@ -77,34 +77,20 @@ extension UnixConn {
     ///
     /// The corresponding Go method is `UnixConn.ReadMsgUnix`.
     nonisolated(nonsending) public func readMsgUnix(into buffer: inout [UInt8], oob: inout [UInt8]) async throws -> Message {
-        let useDummy = buffer.isEmpty && !oob.isEmpty && netFD.kind != .datagram
-        if buffer.isEmpty && !useDummy && netFD.kind != .datagram {
-            // Nothing to receive into: answer at once, as `read` does (a stream has no empty message).
-            return Message(count: 0, oobCount: 0, flags: 0, addr: nil)
+        // Through raw buffers and a copy: borrowing the arrays across the wait (as `read(into:)` does) crashes
+        // Swift 6.3.1's optimizer (coroutine splitting) in release builds for this function.
+        let data = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count, alignment: 16)
+        defer { data.deallocate() }
+        let control = UnsafeMutableRawBufferPointer.allocate(byteCount: oob.count, alignment: 16)
+        defer { control.deallocate() }
+        let message = try await readMsgUnix(into: data, oob: control)
+        buffer.withUnsafeMutableBytes { b in
+            b.copyMemory(from: UnsafeRawBufferPointer(rebasing: data[..<min(message.count, data.count)]))
         }
-        let received: Socket.ReceivedMessage
-        do {
-            if useDummy {
-                var dummy: [UInt8] = [0]
-                received = try await receiveMessage(&dummy, &oob)
-            } else {
-                received = try await receiveMessage(&buffer, &oob)
-            }
-        } catch {
-            throw netFD.opError("read", error, syscall: "recvmsg")
+        oob.withUnsafeMutableBytes { o in
+            o.copyMemory(from: UnsafeRawBufferPointer(rebasing: control[..<min(message.oobCount, control.count)]))
         }
-        return try oob.withUnsafeMutableBytes { o in try finishRead(received, oob: o, dummy: useDummy) }
-    }
-
-    /// One `recvmsg(2)` borrowing the arrays' storage for each attempt only.
-    nonisolated(nonsending) private func receiveMessage(_ data: inout [UInt8], _ oob: inout [UInt8]) async throws(PollError) -> Socket.ReceivedMessage {
-        try await netFD.pd.perform(.read) { s throws(Errno) in
-            try data.withUnsafeMutableBytes { d in
-                oob.withUnsafeMutableBytes { o in
-                    Result { () throws(Errno) in try PollDesc.receiveMessage(s, into: d, control: o, flags: 0) }
-                }
-            }.get()
-        }
+        return message
     }
 
     /// Go's `FD.eofError` and `UnixConn.readMsg`'s address conversion, plus NetKit's no-leak rule for
