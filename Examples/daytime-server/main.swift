@@ -42,25 +42,25 @@ func parseArguments(_ arguments: [String]) -> String {
 }
 
 func usageError(_ message: String) -> Never {
-    log("\(message)\n\(usage)")
+    log("daytime-server", "\(message)\n\(usage)")
     exit(2)
 }
 
 /// Starts serving in a task. (Top-level code runs on the main actor; a task created here, in a plain
 /// function, does not, so its child tasks can run on NetKit's event loops.)
-func start(_ server: DaytimeServer, address: String) {
+func start(_ server: AnswerServer, address: String) {
     Task {
         do {
             try await server.run(address: address)
         } catch {
-            log("\(error)")
+            log("daytime-server", "\(error)")
             exit(1)
         }
     }
 }
 
 /// Stops the server in a task and exits with status 0 once it is done.
-func stop(_ server: DaytimeServer) {
+func stop(_ server: AnswerServer) {
     Task {
         await server.stop()
         exit(0)
@@ -69,9 +69,9 @@ func stop(_ server: DaytimeServer) {
 
 let address = parseArguments(CommandLine.arguments)
 let signals = TerminationSignals()  // first, before any thread exists: every thread inherits the blocked signals
-let server = DaytimeServer()
+let server = AnswerServer(name: "daytime-server") { Array((daytimeLine() + "\r\n").utf8) }
 start(server, address: address)
-log("\(signals.wait()): stopping")  // the main thread sleeps here until SIGINT or SIGTERM
+log("daytime-server", "\(signals.wait()): stopping")  // the main thread sleeps here until SIGINT or SIGTERM
 stop(server)
-log("\(signals.wait()) again: exiting now")
+log("daytime-server", "\(signals.wait()) again: exiting now")
 exit(1)

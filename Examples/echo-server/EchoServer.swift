@@ -146,13 +146,6 @@ final class EchoServer: Sendable {
     }
 }
 
-/// The address `address` asked for with the port `bound` got: where UDP goes after TCP chose a port.
-func sameHostAndPort(_ address: String, as bound: any Addr) throws -> String {
-    let (host, _) = try splitHostPort(address)
-    guard let port = (bound as? TCPAddr)?.port else { return address }
-    return joinHostPort(host, String(port))
-}
-
 /// Removes the socket file a previous run left at `path` (a Unix listener cannot bind over it); leaves any
 /// other kind of file alone, so that the listen fails with "address already in use".
 func removeStaleSocket(_ path: String) {

@@ -1,18 +1,30 @@
-import ExampleSupport
 import Glibc
 import NetKit
 import Synchronization
 
-/// An RFC 868 time server, on TCP and UDP at the same address.
+/// A server that answers every client with one message, on TCP and UDP at the same address: the shape of the
+/// RFC 867 daytime and RFC 868 time services.
 ///
-/// - TCP: each connection gets its own task, which sends the time (4 bytes) and closes; what the client sends is
-///   read and thrown away. A write deadline bounds every connection, so a client that never reads cannot hold a task.
-/// - UDP: each datagram is answered with one 4-byte datagram.
-final class TimeServer: Sendable {
-    /// How long a client may take to accept the time.
+/// - TCP: each connection gets its own task (on the connection's event loop), which sends the answer and closes;
+///   what the client sends is read and thrown away. A write deadline bounds every connection, so a client that
+///   never reads cannot hold a task.
+/// - UDP: each datagram is answered with one datagram holding the answer.
+public final class AnswerServer: Sendable {
+    /// How long a client may take to accept the answer.
     static let writeTimeout = Duration.seconds(5)
-    /// How long the server keeps reading (and discarding) after the time, waiting for the client to close.
+    /// How long the server keeps reading (and discarding) after the answer, waiting for the client to close.
     static let lingerTimeout = Duration.seconds(1)
+
+    /// The program's name, for its messages on standard error.
+    public let name: String
+    /// Makes the answer for one client (called once per connection or datagram).
+    private let answer: @Sendable () -> [UInt8]
+
+    /// A server named `name` (for its log lines) that sends `answer()` to each client.
+    public init(name: String, answer: @escaping @Sendable () -> [UInt8]) {
+        self.name = name
+        self.answer = answer
+    }
 
     private struct State {
         var tcp: (any Listener)?
@@ -24,7 +36,7 @@ final class TimeServer: Sendable {
     private let connections = Connections()
 
     /// Listens on `address` ("host:port"; port 0 picks one) and serves until `stop()`.
-    func run(address: String) async throws {
+    public func run(address: String) async throws {
         let (tcp, udp) = try await open(address: address)
         let stoppedEarly = state.withLock { s in
             s.tcp = tcp
@@ -36,7 +48,7 @@ final class TimeServer: Sendable {
             try? udp.close()
             return
         }
-        log("listening on tcp \(tcp.addr), udp \(udp.localAddr)")
+        log(name, "listening on tcp \(tcp.addr), udp \(udp.localAddr)")
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.serveTCP(tcp) }
@@ -59,7 +71,7 @@ final class TimeServer: Sendable {
 
     /// Stops listening, gives the open connections two seconds to finish, closes the rest, and returns when
     /// every connection's task is done.
-    func stop() async {
+    public func stop() async {
         let (tcp, udp) = state.withLock { s in
             s.stopping = true
             return (s.tcp, s.udp)
@@ -94,7 +106,7 @@ final class TimeServer: Sendable {
         }
         do {
             try conn.setWriteDeadline(.now + Self.writeTimeout)
-            try await conn.write(rfc868Time())
+            try await conn.write(answer())
             // Half-close, then read and discard until the client closes too (or the linger time is over):
             // closing a socket that has unread input makes the kernel answer with a reset instead of a FIN.
             try (conn as? TCPConn)?.closeWrite()
@@ -121,29 +133,29 @@ final class TimeServer: Sendable {
             } catch where errorIs(error, ClosedError.self) {
                 return
             }
-            let time = rfc868Time()
-            buffer.copyBytes(from: time)
+            let line = answer()
+            buffer.copyBytes(from: line.prefix(buffer.count))
             do {
                 try pc.setWriteDeadline(.now + Self.writeTimeout)
-                try await pc.writeTo(UnsafeRawBufferPointer(rebasing: buffer[..<time.count]), peer)
+                try await pc.writeTo(UnsafeRawBufferPointer(rebasing: buffer[..<min(line.count, buffer.count)]), peer)
             } catch where errorIs(error, ClosedError.self) {
                 return
             } catch {
-                log("\(error)")  // one lost answer; the service goes on
+                log(name, "\(error)")  // one lost answer; the service goes on
             }
         }
     }
 }
 
 /// The address `address` asked for with the port `bound` got: where the UDP service goes after TCP chose a port.
-func sameHostAndPort(_ address: String, as bound: any Addr) throws -> String {
+public func sameHostAndPort(_ address: String, as bound: any Addr) throws -> String {
     let (host, _) = try splitHostPort(address)
     guard let port = (bound as? TCPAddr)?.port else { return address }
     return joinHostPort(host, String(port))
 }
 
-/// Writes "time-server: message" to standard error, in one write(2).
-func log(_ message: String) {
-    var line = "time-server: \(message)\n"
+/// Writes "program: message" to standard error, in one write(2).
+public func log(_ program: String, _ message: String) {
+    var line = "\(program): \(message)\n"
     line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
 }
