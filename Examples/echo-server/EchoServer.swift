@@ -105,16 +105,15 @@ final class EchoServer: Sendable {
 
     /// Sends back everything `conn` receives, until end of stream or an error.
     private func echo(_ conn: any Conn) async {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         defer {
-            buffer.deallocate()
             try? conn.close()
             connections.remove(conn)
         }
         while true {
             do {
-                let n = try await conn.read(into: buffer)
-                try await conn.write(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+                // The bytes are in a buffer lent by the connection's event loop until the write returns: a
+                // connection that waits for its next request holds no buffer at all.
+                try await conn.read(upTo: Self.bufferSize) { bytes in try await conn.write(bytes) }
             } catch {
                 return  // end of stream, a reset, or the server stopping: the conversation is over
             }

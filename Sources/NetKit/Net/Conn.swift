@@ -19,7 +19,23 @@ public protocol Conn: Reader, Writer, Closer, AnyObject, Sendable {
     /// Reads at most `buffer.count` bytes into the start of `buffer` without copying, and returns the count.
     ///
     /// The `[UInt8]` form of `read(into:)`.
-nonisolated(nonsending)     func read(into buffer: inout [UInt8]) async throws -> Int
+    nonisolated(nonsending) func read(into buffer: inout [UInt8]) async throws -> Int
+
+    /// Waits for data, reads at most `maxCount` bytes into a buffer the connection lends, and returns what
+    /// `body` returns when called with those bytes (at least one; `IOError.eof` at the end of the stream;
+    /// a `maxCount` of 0 or less calls `body` with no bytes at once).
+    ///
+    /// NetKit's sockets lend a buffer of their event loop (at most 64 KiB are read) and take it only once
+    /// bytes are there: a connection that waits for data holds no buffer, so a server whose connections
+    /// are mostly idle needs no read buffer per connection. The bytes are valid only inside `body`, which
+    /// may suspend (to write them, say); the buffer is returned when `body` returns. Deadlines and
+    /// cancellation apply to the read, as for `read(into:)`.
+    ///
+    /// A Swift-only addition; Go's `Conn.Read` always reads into the caller's buffer.
+    @discardableResult
+    nonisolated(nonsending) func read<R>(
+        upTo maxCount: Int, _ body: nonisolated(nonsending) (UnsafeRawBufferPointer) async throws -> R
+    ) async throws -> R
 
     /// The local network address. The corresponding Go method is `Conn.LocalAddr`.
     var localAddr: any Addr { get }
@@ -43,6 +59,19 @@ nonisolated(nonsending)     func read(into buffer: inout [UInt8]) async throws -
 }
 
 extension Conn {
+    /// The generic form of `read(upTo:_:)` for connections that cannot lend a buffer: reads into a
+    /// temporary buffer of `min(maxCount, 65536)` bytes.
+    @discardableResult
+    nonisolated(nonsending) public func read<R>(
+        upTo maxCount: Int, _ body: nonisolated(nonsending) (UnsafeRawBufferPointer) async throws -> R
+    ) async throws -> R {
+        let count = max(0, min(maxCount, 64 * 1024))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+        defer { buffer.deallocate() }
+        let n = try await read(into: buffer)
+        return try await body(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+    }
+
     /// Reads what is available, at most `maxCount` bytes, into a new array (at least one byte).
     ///
     /// A convenience over `read(into:)`; throws `IOError.eof` at the end of the stream.

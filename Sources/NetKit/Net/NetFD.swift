@@ -10,17 +10,22 @@ final class NetFD: Sendable {
     let net: String
     let family: Socket.Family
     let kind: Socket.Kind
-    let laddr: (any Addr)?
-    let raddr: (any Addr)?
+    private let storedLaddr: StoredAddr
+    private let storedRaddr: StoredAddr
 
     init(pd: PollDesc, net: String, family: Socket.Family, kind: Socket.Kind, laddr: (any Addr)?, raddr: (any Addr)?) {
         self.pd = pd
         self.net = net
         self.family = family
         self.kind = kind
-        self.laddr = laddr
-        self.raddr = raddr
+        self.storedLaddr = StoredAddr(laddr)
+        self.storedRaddr = StoredAddr(raddr)
     }
+
+    /// The local address (Go's `netFD.laddr`).
+    var laddr: (any Addr)? { storedLaddr.addr }
+    /// The remote address (Go's `netFD.raddr`).
+    var raddr: (any Addr)? { storedRaddr.addr }
 
     deinit {
         // Dropped without close(): close exactly once (a no-op after an explicit close).
@@ -81,6 +86,26 @@ final class NetFD: Sendable {
         }
         if n == 0 && zeroReadIsEOF { throw IOError.eof }
         return n
+    }
+
+    /// One read into a buffer lent by the descriptor's loop, handed to `body` (see `TCPConn.read(upTo:_:)`).
+    @inline(__always)
+    nonisolated(nonsending) func read<R>(
+        upTo maxCount: Int, _ body: nonisolated(nonsending) (UnsafeRawBufferPointer) async throws -> R
+    ) async throws -> R {
+        if maxCount <= 0 {
+            _ = try emptyRead()
+            return try await body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        let lent: (buffer: UnsafeMutableRawBufferPointer, count: Int)
+        do {
+            lent = try await pd.readLent(maxCount: maxCount, stream: isByteStream)
+        } catch {
+            throw opError("read", error, syscall: "read")
+        }
+        defer { pd.loop.readBuffers.put(lent.buffer) }
+        if lent.count == 0 && zeroReadIsEOF { throw IOError.eof }
+        return try await body(UnsafeRawBufferPointer(rebasing: lent.buffer[..<lent.count]))
     }
 
     /// A zero-length read returns 0 without a system call, but still fails on a closed descriptor: Go's
@@ -184,5 +209,36 @@ extension Conn {
     /// A Swift-only addition; Go's scheduler does this implicitly.
     public var preferredExecutor: (any TaskExecutor)? {
         (self as? any NetFDBacked)?.netFD.pd.loop
+    }
+}
+
+/// A connection's address kept inline in its `NetFD`. As `any Addr`, a `TCPAddr` or `UDPAddr` (48 bytes)
+/// does not fit an existential's inline buffer and costs a heap box per address: 160 bytes of every
+/// connection, which matter to a server that holds ten thousand idle ones.
+enum StoredAddr: Sendable {
+    case none
+    case tcp(TCPAddr)
+    case udp(UDPAddr)
+    case unix(UnixAddr)
+    case other(any Addr)
+
+    init(_ addr: (any Addr)?) {
+        switch addr {
+        case nil: self = .none
+        case let a as TCPAddr: self = .tcp(a)
+        case let a as UDPAddr: self = .udp(a)
+        case let a as UnixAddr: self = .unix(a)
+        case let a?: self = .other(a)
+        }
+    }
+
+    var addr: (any Addr)? {
+        switch self {
+        case .none: nil
+        case .tcp(let a): a
+        case .udp(let a): a
+        case .unix(let a): a
+        case .other(let a): a
+        }
     }
 }

@@ -47,6 +47,28 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
         try await netFD.read(into: &buffer)
     }
 
+    /// Waits for data, reads at most `maxCount` bytes (at most 64 KiB) into a buffer lent by the
+    /// connection's event loop, and returns what `body` returns when called with them. For a connected UDP socket, one datagram (truncated to what fits, as `read(into:)`).
+    ///
+    /// The waiting connection holds no buffer: the loop lends one only while bytes are in hand, until
+    /// `body` returns (`body` may suspend, to write the bytes back, say). `IOError.eof` at the end of the
+    /// stream; deadlines and cancellation as for `read(into:)`. Serving idle-heavy traffic this way costs
+    /// no read buffer per connection:
+    ///
+    /// ```swift
+    /// while true {
+    ///     try await conn.read(upTo: 65536) { bytes in try await conn.write(bytes) }
+    /// }
+    /// ```
+    ///
+    /// A Swift-only addition to Go's `UDPConn.Read`.
+    @discardableResult
+    nonisolated(nonsending) public func read<R>(
+        upTo maxCount: Int = 65536, _ body: nonisolated(nonsending) (UnsafeRawBufferPointer) async throws -> R
+    ) async throws -> R {
+        try await netFD.read(upTo: maxCount, body)
+    }
+
     /// Sends `buffer` as one datagram to the connected peer (an empty buffer sends an empty datagram).
     ///
     /// On an unconnected socket this fails with `EDESTADDRREQ`; a datagram too large for UDP fails with

@@ -56,6 +56,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Deadline timers of the descriptors registered with this loop.
     let timers = Mutex(TimerHeap())
+    /// Read buffers lent to this loop's connections for the length of one lent read (`PollDesc.readLent`).
+    let readBuffers = ReadBufferPool()
 
     // Loop-thread-only state.
     private var localJobs: [UnownedJob] = []

@@ -25,6 +25,7 @@ extension PollDesc {
     /// One `recv(2)` of at most `buffer.count` bytes (0 means orderly EOF on a stream socket).
     /// `stream` enables the drained hint, which is only valid for byte streams (a short datagram says nothing
     /// about the queue behind it). Go's `FD.Read`.
+    @inline(__always)
     nonisolated(nonsending) func read(
         into buffer: UnsafeMutableRawBufferPointer, stream: Bool = true
     ) async throws(PollError) -> Int {
@@ -53,9 +54,41 @@ extension PollDesc {
         }
     }
 
+    /// One `recv(2)` of at most `min(maxCount, ReadBufferPool.bufferSize)` bytes into a buffer lent by the
+    /// loop: the wait for data holds no buffer, and the buffer is taken only for the system call that
+    /// returns bytes (or EOF). The caller owns the returned buffer and gives it back with
+    /// `loop.readBuffers.put(_:)`. Otherwise like `read(into:stream:)`. Not inlined: its frame is gone
+    /// while the caller runs its body with the bytes (the task keeps its frames' high-water mark).
+    @inline(never)
+    nonisolated(nonsending) func readLent(
+        maxCount: Int, stream: Bool = true
+    ) async throws(PollError) -> (buffer: UnsafeMutableRawBufferPointer, count: Int) {
+        let count = min(maxCount, ReadBufferPool.bufferSize)
+        var mustWait = try await begin(.read, useDrainedHint: stream)
+        while true {
+            if mustWait { try await waitReady(.read) }
+            let buffer = loop.readBuffers.take()
+            do {
+                let n = try socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]))
+                end(.read, drained: stream && n > 0 && n < count)
+                return (buffer, n)
+            } catch .wouldBlock {
+                loop.readBuffers.put(buffer)
+                mustWait = true
+            } catch {
+                loop.readBuffers.put(buffer)
+                end(.read)
+                throw .errno(error)
+            }
+        }
+    }
+
     /// Writes all of `buffer`, looping over partial writes and waits, or fails; `written` tells how much
     /// went out before a failure. At least one system call is made, so an empty buffer sends an empty
-    /// datagram on a datagram socket. Go's `FD.Write`.
+    /// datagram on a datagram socket. Go's `FD.Write`. Inlined (with `writeAll`) so that a write adds one
+    /// async frame, not three, to the task: a connection task's frames must fit the task allocator's
+    /// first 1 KiB slab, whose high-water mark it keeps for life.
+    @inline(__always)
     nonisolated(nonsending) func write(_ buffer: UnsafeRawBufferPointer, written: inout Int) async throws(PollError) {
         try await writeAll(count: buffer.count, written: &written) { s, offset throws(Errno) in
             try s.send(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
@@ -65,6 +98,7 @@ extension PollDesc {
     /// The loop behind `write`: `send(socket, offset)` writes the bytes from `offset` on and returns how many
     /// it wrote; it is called synchronously on each attempt, so it may borrow a buffer (`withUnsafeBytes`)
     /// that does not outlive a suspension.
+    @inline(__always)
     nonisolated(nonsending) func writeAll(
         count: Int, written: inout Int, _ send: (Socket, Int) throws(Errno) -> Int
     ) async throws(PollError) {

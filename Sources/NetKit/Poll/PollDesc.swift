@@ -299,70 +299,117 @@ final class PollDesc: TimerTarget, @unchecked Sendable {
     /// Waits until the descriptor may be ready in `mode` after a system call returned `EAGAIN`. The caller
     /// holds the direction's lock and a reference; the reference is dropped while parked and taken back before
     /// returning. On error the direction's lock is released too (the operation is over).
+    ///
+    /// Inlined so that only `park` adds a frame to a parked task: every idle connection pays for the async
+    /// frames of its parked read (they must fit the task allocator's first 1 KiB slab).
+    @inline(__always)
     nonisolated(nonsending) func waitReady(_ mode: PollMode) async throws(PollError) {
         // Fast path: an edge arrived since the system call: retry at once.
-        let first: PollWake? = state.withLock { s in
-            if s.dirs[mode].ready {
-                s.dirs[mode].ready = false
-                return .ready
-            }
-            return nil
-        }
-        var wake = first ?? .ready
-        if first == nil {
-            let dropped: Bool = state.withLock { s in
-                s.refs -= 1
-                return takeCloseDuty(&s)
-            }
-            if dropped { closeDescriptor() }
-            wake = await withTaskCancellationHandler {
-                await withUnsafeContinuation { (c: UnsafeContinuation<PollWake, Never>) in
-                    let now: PollWake? = state.withLock { s in
-                        if s.closing { return .closed }
-                        if s.dirs[mode].ready {
-                            s.dirs[mode].ready = false
-                            return .ready
-                        }
-                        if let deadline = s.dirs[mode].deadline {
-                            if deadline <= MonoTime.now { return .timeout }
-                            armTimer(&s, mode, deadline)
-                        }
-                        if Task.isCancelled {
-                            disarmTimer(&s, mode)
-                            return .cancelled
-                        }
-                        s.dirs[mode].waiter = c
-                        return nil
-                    }
-                    if let now { c.resume(returning: now) }
-                }
-            } onCancel: {
-                let c: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
-                    guard let w = s.dirs[mode].waiter else { return nil }
-                    s.dirs[mode].waiter = nil
-                    disarmTimer(&s, mode)
-                    return w
-                }
-                c?.resume(returning: .cancelled)
-            }
-            // Take the reference back unless the call is over.
-            let after: PollWake = state.withLock { s in
-                if s.closing { return .closed }
-                if wake == .ready || wake == .timeout {
-                    // A timeout is final only if the deadline (which may have moved) really passed.
-                    if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .timeout }
-                    s.refs += 1
-                    return .ready
-                }
-                return wake
-            }
-            wake = after
-        }
-        switch wake {
+        if takeReadyEdge(mode) { return }
+        switch await park(mode) {
         case .ready: return
         case .closed: release(mode, heldRef: false); throw .closed
         case .timeout: release(mode, heldRef: false); throw .timeout
         case .cancelled: release(mode, heldRef: false); throw .cancelled
+        }
+    }
+
+    /// Consumes a pending edge of `mode`, if one arrived.
+    @inline(__always)
+    private func takeReadyEdge(_ mode: PollMode) -> Bool {
+        state.withLock { s in
+            guard s.dirs[mode].ready else { return false }
+            s.dirs[mode].ready = false
+            return true
+        }
+    }
+
+    /// The slow path of `waitReady`: drops the caller's reference, parks until an edge, the deadline, close or
+    /// cancellation, and takes the reference back if the operation goes on (`.ready`).
+    @inline(__always)
+    nonisolated(nonsending) private func park(_ mode: PollMode) async -> PollWake {
+        if dropReference() { closeDescriptor() }
+        let wake = await parkCancellable(mode) { self.cancelWaiter(mode) }
+        return retakeReference(after: wake, mode)
+    }
+
+    /// Parks with `onCancel` registered as the task's cancellation handler. Where NetKit has the runtime
+    /// trampolines (`Sources/CNetKit/cancel.c`: x86-64 and arm64), this is `withTaskCancellationHandler`
+    /// without its operation closure, whose frames (about 200 bytes) would push every parked connection task
+    /// past the task allocator's first 1 KiB slab. `onCancel` is a parameter, so it outlives the
+    /// suspension, exactly as in `withTaskCancellationHandler`; the runtime runs it at once if the task is
+    /// already cancelled.
+    @inline(never)
+    nonisolated(nonsending) private func parkCancellable(_ mode: PollMode, onCancel: @Sendable () -> Void) async -> PollWake {
+        #if arch(x86_64) || arch(arm64)
+        let record = taskAddCancellationHandler(handler: onCancel)
+        defer { taskRemoveCancellationHandler(record: record) }
+        return await withUnsafeContinuation { (c: UnsafeContinuation<PollWake, Never>) in
+            if let now = enqueueWaiter(c, mode) { c.resume(returning: now) }
+        }
+        #else
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { (c: UnsafeContinuation<PollWake, Never>) in
+                if let now = enqueueWaiter(c, mode) { c.resume(returning: now) }
+            }
+        } onCancel: {
+            onCancel()
+        }
+        #endif
+    }
+
+    /// Drops an operation's reference; true if the caller must now close the descriptor.
+    private func dropReference() -> Bool {
+        state.withLock { s in
+            s.refs -= 1
+            return takeCloseDuty(&s)
+        }
+    }
+
+    /// Parks `c` as the waiter of `mode`, or returns the outcome at once (closed, an edge arrived meanwhile,
+    /// the deadline passed, the task is cancelled).
+    private func enqueueWaiter(_ c: UnsafeContinuation<PollWake, Never>, _ mode: PollMode) -> PollWake? {
+        state.withLock { s in
+            if s.closing { return .closed }
+            if s.dirs[mode].ready {
+                s.dirs[mode].ready = false
+                return .ready
+            }
+            if let deadline = s.dirs[mode].deadline {
+                if deadline <= MonoTime.now { return .timeout }
+                armTimer(&s, mode, deadline)
+            }
+            if Task.isCancelled {
+                disarmTimer(&s, mode)
+                return .cancelled
+            }
+            s.dirs[mode].waiter = c
+            return nil
+        }
+    }
+
+    /// The cancellation handler of a parked call: resumes it with `.cancelled` if it is still parked.
+    private func cancelWaiter(_ mode: PollMode) {
+        let c: UnsafeContinuation<PollWake, Never>? = state.withLock { s in
+            guard let w = s.dirs[mode].waiter else { return nil }
+            s.dirs[mode].waiter = nil
+            disarmTimer(&s, mode)
+            return w
+        }
+        c?.resume(returning: .cancelled)
+    }
+
+    /// After a wake-up: takes the operation's reference back unless the call is over.
+    private func retakeReference(after wake: PollWake, _ mode: PollMode) -> PollWake {
+        state.withLock { s in
+            if s.closing { return .closed }
+            if wake == .ready || wake == .timeout {
+                // A timeout is final only if the deadline (which may have moved) really passed.
+                if let deadline = s.dirs[mode].deadline, deadline <= MonoTime.now { return .timeout }
+                s.refs += 1
+                return .ready
+            }
+            return wake
         }
     }
 
@@ -464,3 +511,15 @@ final class PollDesc: TimerTarget, @unchecked Sendable {
         try? socket.close()
     }
 }
+
+#if arch(x86_64) || arch(arm64)
+/// The Swift runtime's `swift_task_addCancellationHandler`, the entry point behind
+/// `withTaskCancellationHandler` (the standard library declares it the same way), reached through a
+/// trampoline in CNetKit because Swift reserves the runtime's names.
+@_silgen_name("nk_task_add_cancellation_handler")
+private func taskAddCancellationHandler(handler: @Sendable () -> Void) -> UnsafeRawPointer
+
+/// The Swift runtime's `swift_task_removeCancellationHandler`, through CNetKit's trampoline.
+@_silgen_name("nk_task_remove_cancellation_handler")
+private func taskRemoveCancellationHandler(record: UnsafeRawPointer)
+#endif
