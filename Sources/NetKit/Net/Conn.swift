@@ -60,7 +60,9 @@ public protocol Conn: Reader, Writer, Closer, AnyObject, Sendable {
 
 extension Conn {
     /// The generic form of `read(upTo:_:)` for connections that cannot lend a buffer: reads into a
-    /// temporary buffer of `min(maxCount, 65536)` bytes.
+    /// temporary buffer of `min(maxCount, 65536)` bytes. (Disfavoured so that a call on a concrete
+    /// connection type picks that type's own lending implementation.)
+    @_disfavoredOverload
     @discardableResult
     nonisolated(nonsending) public func read<R>(
         upTo maxCount: Int, _ body: nonisolated(nonsending) (UnsafeRawBufferPointer) async throws -> R

@@ -13,24 +13,33 @@ final class ReadBufferPool: Sendable {
     /// Free buffers kept for reuse.
     static let maxFree = 16
 
-    /// Addresses of free buffers (`UnsafeMutableRawPointer` is not `Sendable`).
-    private let free: Mutex<[UInt]>
+    private struct State {
+        /// Addresses of free buffers (`UnsafeMutableRawPointer` is not `Sendable`).
+        var free: [UInt] = []
+        /// Buffers lent and not yet returned.
+        var lent = 0
+    }
+
+    private let state: Mutex<State>
 
     init() {
-        var list: [UInt] = []
-        list.reserveCapacity(Self.maxFree)
-        free = Mutex(list)
+        var initial = State()
+        initial.free.reserveCapacity(Self.maxFree)
+        state = Mutex(initial)
     }
 
     deinit {
-        free.withLock { list in
-            for address in list { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
+        state.withLock { s in
+            for address in s.free { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
         }
     }
 
     /// A buffer of `bufferSize` bytes, from the free list or newly allocated.
     func take() -> UnsafeMutableRawBufferPointer {
-        let address = free.withLock { $0.popLast() }
+        let address = state.withLock { s in
+            s.lent += 1
+            return s.free.popLast()
+        }
         let base = address.flatMap(UnsafeMutableRawPointer.init(bitPattern:))
             ?? UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         return UnsafeMutableRawBufferPointer(start: base, count: Self.bufferSize)
@@ -39,14 +48,18 @@ final class ReadBufferPool: Sendable {
     /// Returns a buffer that `take()` lent.
     func put(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress else { return }
-        let kept = free.withLock { list in
-            guard list.count < Self.maxFree else { return false }
-            list.append(UInt(bitPattern: base))
+        let kept = state.withLock { s in
+            s.lent -= 1
+            guard s.free.count < Self.maxFree else { return false }
+            s.free.append(UInt(bitPattern: base))
             return true
         }
         if !kept { base.deallocate() }
     }
 
     /// Free buffers currently kept (for tests).
-    var freeCount: Int { free.withLock { $0.count } }
+    var freeCount: Int { state.withLock { $0.free.count } }
+
+    /// Buffers lent and not yet returned (for tests).
+    var lentCount: Int { state.withLock { $0.lent } }
 }
