@@ -43,7 +43,9 @@ final class EchoServer: Sendable {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for listener in listeners {
-                group.addTask { try await self.accept(listener) }
+                // On the listener's event loop: each accepted connection's task is handed to its loop from
+                // there, without first waking a thread of the global pool.
+                group.addTask(executorPreference: listener.preferredExecutor) { try await self.accept(listener) }
             }
             for pc in packetConns {
                 // A UDPConn is also a Conn: its task can run on its event loop too.
@@ -104,7 +106,7 @@ final class EchoServer: Sendable {
     }
 
     /// Sends back everything `conn` receives, until end of stream or an error.
-    private func echo(_ conn: any Conn) async {
+    private nonisolated(nonsending) func echo(_ conn: any Conn) async {
         defer {
             try? conn.close()
             connections.remove(conn)

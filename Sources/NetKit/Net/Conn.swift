@@ -77,7 +77,7 @@ extension Conn {
     /// Reads what is available, at most `maxCount` bytes, into a new array (at least one byte).
     ///
     /// A convenience over `read(into:)`; throws `IOError.eof` at the end of the stream.
-    public func read(maxCount: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func read(maxCount: Int) async throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: maxCount)
         let n = try await read(into: &buffer)
         buffer.removeSubrange(n...)
@@ -85,22 +85,22 @@ extension Conn {
     }
 
     /// Writes all of `bytes` or throws. The `[UInt8]` form of `write(_:)`.
-    public func write(_ bytes: [UInt8]) async throws {
+    public nonisolated(nonsending) func write(_ bytes: [UInt8]) async throws {
         try await writeAll(of: bytes)
     }
 
     /// Writes the UTF-8 bytes of `string` or throws.
-    public func write(_ string: String) async throws {
+    public nonisolated(nonsending) func write(_ string: String) async throws {
         try await writeAll(of: Array(string.utf8))
     }
 
     /// Writes the bytes of `bytes` or throws.
-    public func write(contentsOf bytes: some Sequence<UInt8>) async throws {
+    public nonisolated(nonsending) func write(contentsOf bytes: some Sequence<UInt8>) async throws {
         try await writeAll(of: Array(bytes))
     }
 
     /// Copies `bytes` into a heap buffer that outlives the suspension and writes it.
-    private func writeAll(of bytes: [UInt8]) async throws {
+    private nonisolated(nonsending) func writeAll(of bytes: [UInt8]) async throws {
         if let conn = self as? any NetFDBacked {
             try await conn.netFD.writeAll(bytes)
             return

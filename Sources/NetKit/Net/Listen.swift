@@ -182,11 +182,18 @@ public final class TCPListener: Listener, NetFDBacked {
             throw OpError(op: "accept", net: netFD.net, source: nil, addr: netFD.laddr,
                           err: SyscallError(syscall: "epoll_ctl", errno: error))
         }
-        let local = (try? socket.localAddress).flatMap(TCPAddr.init)
         let fd = NetFD(pd: pd, net: netFD.net, family: netFD.family, kind: .stream,
-                       laddr: local ?? netFD.laddr, raddr: TCPAddr(peer))
+                       laddr: acceptedLocalAddress(socket), raddr: TCPAddr(peer))
         configureNewTCPConn(pd, keepAlive: config.keepAlive, keepAliveConfig: config.keepAliveConfig)
         return TCPConn(fd: fd)
+    }
+
+    /// The local address of an accepted connection. A listener bound to one specific address accepts only
+    /// there, so that address is the answer and `getsockname(2)` (which Go calls on every accept) is saved;
+    /// a wildcard listener asks the kernel which of the host's addresses the peer reached.
+    private func acceptedLocalAddress(_ socket: Socket) -> (any Addr)? {
+        if let own = netFD.laddr as? TCPAddr, !own.isWildcard, own.port != 0 { return own }
+        return (try? socket.localAddress).flatMap(TCPAddr.init) ?? netFD.laddr
     }
 
     /// Stops listening; parked accepts fail with `ClosedError`; accepted connections stay open.

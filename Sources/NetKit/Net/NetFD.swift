@@ -212,6 +212,17 @@ extension Conn {
     }
 }
 
+extension Listener {
+    /// The executor of the event loop that polls this listener, if it is one of NetKit's listeners.
+    ///
+    /// An accept loop that runs there (`group.addTask(executorPreference: listener.preferredExecutor)`) is
+    /// resumed where the listener's events arrive, and hands new connections to their loops without first
+    /// waking a thread of the global pool. A Swift-only addition, like `Conn.preferredExecutor`.
+    public var preferredExecutor: (any TaskExecutor)? {
+        (self as? any NetFDBacked)?.netFD.pd.loop
+    }
+}
+
 /// A connection's address kept inline in its `NetFD`. As `any Addr`, a `TCPAddr` or `UDPAddr` (48 bytes)
 /// does not fit an existential's inline buffer and costs a heap box per address: 160 bytes of every
 /// connection, which matter to a server that holds ten thousand idle ones.

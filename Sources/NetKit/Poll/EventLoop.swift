@@ -231,9 +231,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                         _ = withUnsafeMutableBytes(of: &value) { read(wakeFD, $0.baseAddress, 8) }
                         continue
                     }
-                    let desc = Unmanaged<PollDesc>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(token))!)
-                        .takeUnretainedValue()
-                    desc.deliver(events: mask)
+                    // The registration's +1 keeps the descriptor alive until it is retired after this batch,
+                    // so no retain/release pair is needed around the call.
+                    Unmanaged<PollDesc>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(token))!)
+                        ._withUnsafeGuaranteedRef { $0.deliver(events: mask) }
                 }
             } else if n < 0 {
                 let err = Errno.current
