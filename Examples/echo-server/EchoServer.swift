@@ -106,7 +106,10 @@ final class EchoServer: Sendable {
     }
 
     /// Sends back everything `conn` receives, until end of stream or an error.
-    private nonisolated(nonsending) func echo(_ conn: any Conn) async {
+    // Keep this plain `async`: a connection task's async frames, this function's included, must fit the
+    // task allocator's first 1 KiB slab, or every idle connection costs 1 KiB more (it is what keeps
+    // 10,000 idle connections under 2 KiB each; `nonisolated(nonsending)` here measured 2.8 KiB).
+    private func echo(_ conn: any Conn) async {
         defer {
             try? conn.close()
             connections.remove(conn)
