@@ -317,6 +317,21 @@ private func contains(_ lines: [String], _ block: [String]) -> Bool {
     }
 }
 
+// MARK: - Performance.md
+
+private func serve(_ listener: any Listener) async throws {
+    for try await conn in listener {
+        // Run the connection's task on the event loop that polls its socket.
+        Task(executorPreference: conn.preferredExecutor) {
+            defer { try? conn.close() }
+            while true {
+                // A buffer is lent only while bytes are in hand: idle connections hold none.
+                do { try await conn.read(upTo: 65536) { bytes in try await conn.write(bytes) } } catch { return }
+            }
+        }
+    }
+}
+
 // MARK: - Tests
 
 @Suite("Documentation snippets", .timeLimit(.minutes(1)))
@@ -397,6 +412,26 @@ struct DocSnippetsTests {
         } catch {
             #expect(explain(error) == "no answer in time (read)")
         }
+    }
+
+    @Test("Performance: the fast echo server echoes, also a message larger than its lent buffer")
+    func performanceEchoServer() async throws {
+        let listener = try await listen("tcp", "127.0.0.1:0")
+        let server = Task { try await serve(listener) }
+        defer { try? listener.close() }
+        let conn = try await dial("tcp", listener.addr.description)
+        defer { try? conn.close() }
+        try conn.setDeadline(.now + .seconds(10))
+        let message = (0..<(200 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let writer = Task { try await conn.write(message) }
+        var echoed: [UInt8] = []
+        while echoed.count < message.count {
+            echoed += try await conn.read(maxCount: 65536)
+        }
+        try await writer.value
+        #expect(echoed == message)
+        try listener.close()
+        _ = await server.result  // the accept loop ends once the listener is closed
     }
 
     @Test("GettingStarted: the daytime line over UDP")
