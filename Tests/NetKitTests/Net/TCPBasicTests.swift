@@ -27,6 +27,26 @@ struct TCPBasicTests {
         try await withWatchdog { _ = try await server.value }
     }
 
+    /// An accepted conn's local address is where the peer connected: the listener's own address when it is
+    /// bound to one (NetKit then skips getsockname), the address the kernel chose for a wildcard listener.
+    @Test(arguments: ["127.0.0.1:0", "0.0.0.0:0", "[::1]:0", "[::]:0"])
+    func acceptedConnsKnowTheirLocalAddress(_ address: String) async throws {
+        let ln = try await listen("tcp", address)
+        defer { try? ln.close() }
+        let port = (ln.addr as! TCPAddr).port
+        let target = address.hasPrefix("[") ? "[::1]:\(port)" : "127.0.0.1:\(port)"
+        let (client, server) = try await withWatchdog { () -> (any Conn, any Conn) in
+            async let accepted = ln.accept()
+            let client = try await dial("tcp", target)
+            return (client, try await accepted)
+        }
+        defer { try? client.close(); try? server.close() }
+        #expect(server.localAddr.description == target)
+        #expect(server.localAddr.description == client.remoteAddr.description)
+        #expect(server.remoteAddr.description == client.localAddr.description)
+        #expect(server.localAddr is TCPAddr)
+    }
+
     @Test func refusedHasGoText() async throws {
         let ln = try listenTCP("tcp4", laddr: TCPAddr(ip: IP(127, 0, 0, 1), port: 0))
         let port = ln.tcpAddr.port
