@@ -113,4 +113,21 @@ int nk_get_peercred(int fd, nk_ucred *out);
 static inline int nk_errno(void) { return errno; }
 static inline void nk_set_errno(int value) { errno = value; }
 
+// MARK: - zero copy (sendfile, splice, pipe2; implemented in shim.c, which has _GNU_SOURCE)
+
+static const unsigned int NK_SPLICE_F_MOVE = 1;
+static const unsigned int NK_SPLICE_F_NONBLOCK = 2;
+
+/// sendfile(2) from the current offset of `in_fd` (which it advances) to `out_fd`, with SIGPIPE blocked for the
+/// call: a socket whose peer is gone reports EPIPE instead of killing the process (sockets get MSG_NOSIGNAL;
+/// sendfile has no such flag).
+ssize_t nk_sendfile(int out_fd, int in_fd, size_t count);
+
+/// splice(2) between two descriptors without offsets (one of them a pipe). With `no_sigpipe`, SIGPIPE is blocked
+/// for the call as in `nk_sendfile` (for splices into a socket).
+ssize_t nk_splice(int fd_in, int fd_out, size_t len, unsigned int flags, int no_sigpipe);
+
+/// pipe2(2).
+int nk_pipe2(int fds[2], int flags);
+
 #endif
