@@ -20,6 +20,9 @@ final class SplicePipePool: Sendable {
         var idle: [SplicePipe] = []
         /// Pipes open now: in use or idle (for tests that check for leaks).
         var open = 0
+        /// The inode numbers of the pipes this pool created, newest last, at most 64 (for tests that look for
+        /// this pool's pipes among the process's descriptors, which other code may open and close meanwhile).
+        var createdInodes: [UInt64] = []
     }
 
     private let state = Mutex(State())
@@ -28,7 +31,14 @@ final class SplicePipePool: Sendable {
     func get() throws(Errno) -> SplicePipe {
         if let pipe = state.withLock({ $0.idle.popLast() }) { return pipe }
         let (r, w) = try makeNonBlockingPipe()
-        state.withLock { $0.open += 1 }
+        let inode = (try? FileSyscall.stat(r)).map { UInt64($0.st_ino) }
+        state.withLock { s in
+            s.open += 1
+            if let inode {
+                if s.createdInodes.count == 64 { s.createdInodes.removeFirst() }
+                s.createdInodes.append(inode)
+            }
+        }
         return SplicePipe(read: r, write: w)
     }
 
@@ -53,6 +63,9 @@ final class SplicePipePool: Sendable {
 
     /// The number of pipes open now (in use or idle).
     var openCount: Int { state.withLock { $0.open } }
+
+    /// The inode numbers of the pipes this pool created (the latest 64).
+    var createdInodes: Set<UInt64> { state.withLock { Set($0.createdInodes) } }
 
     private func destroy(_ pipe: SplicePipe) {
         closeDescriptor(pipe.read)
