@@ -95,7 +95,34 @@ nonisolated(nonsending) func spliceFrom(_ dst: NetFD, _ reader: any Reader) asyn
     case let c as UnixConn where c.netFD.kind == .stream: src = c.netFD
     default: return nil
     }
-    guard dst.kind == .stream, var pipe = try? SplicePipePool.shared.get() else { return nil }
+    guard dst.kind == .stream, let outcome = await spliceStreams(from: src, to: dst, max: remain) else { return nil }
+    limited?.remaining -= outcome.written
+    if let failure = outcome.failure { throw dst.opError("readfrom", failure, syscall: "splice") }
+    return outcome.written
+}
+
+/// `splice(2)` for `TCPConn.writeTo`: moves the bytes of `src` (a TCP connection) to `writer` through a pipe,
+/// without copying them through user space, until the source's end of stream — when `writer` is a `UnixConn`
+/// of network "unix" (a stream). Waits use the source's read deadline and the destination's write deadline.
+/// Returns nil when not handled. Errors are `OpError`s with op "writeto" naming `src`. Go's `net.spliceTo` +
+/// `poll.Splice` + the wrapping of `TCPConn.WriteTo`.
+nonisolated(nonsending) func spliceTo(_ writer: any Writer, _ src: NetFD) async throws -> Int64? {
+    guard let uc = writer as? UnixConn, uc.netFD.net == "unix", uc.netFD.kind == .stream,
+          let outcome = await spliceStreams(from: src, to: uc.netFD, max: Int64.max)
+    else { return nil }
+    if let failure = outcome.failure { throw src.opError("writeto", failure, syscall: "splice") }
+    return outcome.written
+}
+
+/// Moves at most `max` bytes from the stream socket `src` to the stream socket `dst` through a pooled pipe,
+/// until the source's end of stream, an error or the limit. Returns nil (nothing done) when no pipe could be
+/// had; otherwise the bytes written to `dst` and the failure that ended the transfer, if any. The pipe goes
+/// back to the pool (or is closed if bytes are left in it). Go's `poll.Splice`.
+nonisolated(nonsending) func spliceStreams(
+    from src: NetFD, to dst: NetFD, max: Int64
+) async -> (written: Int64, failure: PollError?)? {
+    guard var pipe = try? SplicePipePool.shared.get() else { return nil }
+    var remain = max
     var written: Int64 = 0
     var failure: PollError? = nil
     while remain > 0 {
@@ -120,7 +147,5 @@ nonisolated(nonsending) func spliceFrom(_ dst: NetFD, _ reader: any Reader) asyn
         if failure != nil { break }
     }
     SplicePipePool.shared.put(pipe)
-    limited?.remaining -= written
-    if let failure { throw dst.opError("readfrom", failure, syscall: "splice") }
-    return written
+    return (written, failure)
 }

@@ -1,9 +1,10 @@
 extension TCPConn: ReaderFrom {
     /// Reads from `reader` until its end and writes everything to the connection; returns the byte count.
-    /// `copy(conn, reader)` comes here. The kernel moves the bytes without copying them through user space
-    /// when it can: with `splice(2)` when `reader` is a `TCPConn` or a stream `UnixConn`, with `sendfile(2)`
-    /// when it is a `File` — also when wrapped in a `LimitedReader`, whose `remaining` is decremented. Other
-    /// readers are copied through a buffer.
+    /// `copy(conn, reader)` comes here (by way of `reader.writeTo` when `reader` is a `TCPConn`, whose
+    /// `OpError` "writeto" then wraps this one, as in Go 1.22). The kernel moves the bytes without copying
+    /// them through user space when it can: with `splice(2)` when `reader` is a `TCPConn` or a stream
+    /// `UnixConn`, with `sendfile(2)` when it is a `File` — also when wrapped in a `LimitedReader`, whose
+    /// `remaining` is decremented. Other readers are copied through a buffer.
     ///
     /// Errors are `OpError`s with op "readfrom" naming this connection (e.g. `readfrom tcp
     /// 127.0.0.1:5000->127.0.0.1:6000: i/o timeout`); task cancellation is a bare `CancellationError`.
@@ -33,7 +34,7 @@ struct WriterOnly: Writer {
     }
 }
 
-/// A `TCPConn` without a `writeTo`, for the fallback copy of a future `TCPConn.writeTo` (Go's
+/// A `TCPConn` without its `writeTo`, for the fallback copy of `TCPConn.writeTo` (Go's
 /// `tcpConnWithoutWriteTo`); `splice` still recognises the connection inside.
 struct TCPConnWithoutWriterTo: Reader {
     let conn: TCPConn
