@@ -159,3 +159,59 @@ public func log(_ program: String, _ message: String) {
     var line = "\(program): \(message)\n"
     line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
 }
+
+extension AnswerServer {
+    /// The whole program of an answer server (the daytime and time servers differ only in their answer): parses
+    /// `[--addr HOST:PORT]` (default `defaultAddress`; `-h`/`--help` prints `usage`), serves until SIGINT or
+    /// SIGTERM, then stops cleanly (exit 0); a second signal exits at once (exit 1). Bad arguments exit 2, a
+    /// failure to listen exits 1.
+    public static func main(
+        name: String, usage: String, defaultAddress: String, answer: @escaping @Sendable () -> [UInt8]
+    ) -> Never {
+        let address = parseAddress(CommandLine.arguments, name: name, usage: usage, default: defaultAddress)
+        let signals = TerminationSignals()  // first, before any thread exists: every thread inherits the blocked signals
+        let server = AnswerServer(name: name, answer: answer)
+        // A task created here, in a nonisolated function, does not run on the main actor, so the server's
+        // tasks can run on NetKit's event loops.
+        Task {
+            do {
+                try await server.run(address: address)
+            } catch {
+                log(name, "\(error)")
+                exit(1)
+            }
+        }
+        log(name, "\(signals.wait()): stopping")  // the main thread sleeps here until SIGINT or SIGTERM
+        Task {
+            await server.stop()
+            exit(0)
+        }
+        log(name, "\(signals.wait()) again: exiting now")
+        exit(1)
+    }
+
+    /// The listening address from the command line.
+    static func parseAddress(_ arguments: [String], name: String, usage: String, default address: String) -> String {
+        func usageError(_ message: String) -> Never {
+            log(name, "\(message)\n\(usage)")
+            exit(2)
+        }
+        var address = address
+        var rest = arguments.dropFirst()
+        while let arg = rest.popFirst() {
+            switch arg {
+            case "-h", "--help":
+                print(usage)
+                exit(0)
+            case "--addr":
+                guard let value = rest.popFirst() else { usageError("--addr needs HOST:PORT") }
+                address = value
+            case _ where arg.hasPrefix("--addr="):
+                address = String(arg.dropFirst("--addr=".count))
+            default:
+                usageError("unexpected argument \(arg)")
+            }
+        }
+        return address
+    }
+}

@@ -3,7 +3,6 @@
 //   time-server [--addr HOST:PORT]
 //
 // Stops cleanly on SIGINT or SIGTERM: the listeners close, open connections get two seconds to finish, exit 0.
-import Glibc
 import ExampleSupport
 import NetKit
 
@@ -20,58 +19,4 @@ let usage = """
       -h, --help        show this help
     """
 
-/// The command line: the listening address.
-func parseArguments(_ arguments: [String]) -> String {
-    var address = "127.0.0.1:3737"
-    var rest = arguments.dropFirst()
-    while let arg = rest.popFirst() {
-        switch arg {
-        case "-h", "--help":
-            print(usage)
-            exit(0)
-        case "--addr":
-            guard let value = rest.popFirst() else { usageError("--addr needs HOST:PORT") }
-            address = value
-        case _ where arg.hasPrefix("--addr="):
-            address = String(arg.dropFirst("--addr=".count))
-        default:
-            usageError("unexpected argument \(arg)")
-        }
-    }
-    return address
-}
-
-func usageError(_ message: String) -> Never {
-    log("time-server", "\(message)\n\(usage)")
-    exit(2)
-}
-
-/// Starts serving in a task. (Top-level code runs on the main actor; a task created here, in a plain
-/// function, does not, so its child tasks can run on NetKit's event loops.)
-func start(_ server: AnswerServer, address: String) {
-    Task {
-        do {
-            try await server.run(address: address)
-        } catch {
-            log("time-server", "\(error)")
-            exit(1)
-        }
-    }
-}
-
-/// Stops the server in a task and exits with status 0 once it is done.
-func stop(_ server: AnswerServer) {
-    Task {
-        await server.stop()
-        exit(0)
-    }
-}
-
-let address = parseArguments(CommandLine.arguments)
-let signals = TerminationSignals()  // first, before any thread exists: every thread inherits the blocked signals
-let server = AnswerServer(name: "time-server") { rfc868Time() }
-start(server, address: address)
-log("time-server", "\(signals.wait()): stopping")  // the main thread sleeps here until SIGINT or SIGTERM
-stop(server)
-log("time-server", "\(signals.wait()) again: exiting now")
-exit(1)
+AnswerServer.main(name: "time-server", usage: usage, defaultAddress: "127.0.0.1:3737", answer: { rfc868Time() })
