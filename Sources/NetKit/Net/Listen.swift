@@ -183,7 +183,7 @@ public final class TCPListener: Listener, NetFDBacked {
                           err: SyscallError(syscall: "epoll_ctl", errno: error))
         }
         let fd = NetFD(pd: pd, net: netFD.net, family: netFD.family, kind: .stream,
-                       laddr: acceptedLocalAddress(socket), raddr: TCPAddr(peer))
+                       storedLaddr: acceptedLocalAddress(socket), storedRaddr: StoredAddr(tcp: TCPAddr(peer)) ?? .none)
         configureNewTCPConn(pd, keepAlive: config.keepAlive, keepAliveConfig: config.keepAliveConfig)
         return TCPConn(fd: fd)
     }
@@ -191,9 +191,9 @@ public final class TCPListener: Listener, NetFDBacked {
     /// The local address of an accepted connection. A listener bound to one specific address accepts only
     /// there, so that address is the answer and `getsockname(2)` (which Go calls on every accept) is saved;
     /// a wildcard listener asks the kernel which of the host's addresses the peer reached.
-    private func acceptedLocalAddress(_ socket: Socket) -> (any Addr)? {
-        if let own = netFD.laddr as? TCPAddr, !own.isWildcard, own.port != 0 { return own }
-        return (try? socket.localAddress).flatMap(TCPAddr.init) ?? netFD.laddr
+    private func acceptedLocalAddress(_ socket: Socket) -> StoredAddr {
+        if let own = netFD.storedLaddr.tcp, !own.isWildcard, own.port != 0 { return .tcp(own) }
+        return StoredAddr(tcp: (try? socket.localAddress).flatMap(TCPAddr.init)) ?? netFD.storedLaddr
     }
 
     /// Stops listening; parked accepts fail with `ClosedError`; accepted connections stay open.
@@ -204,7 +204,7 @@ public final class TCPListener: Listener, NetFDBacked {
     public var addr: any Addr { netFD.laddr ?? TCPAddr() }
 
     /// The listener's address as a `TCPAddr`.
-    public var tcpAddr: TCPAddr { (netFD.laddr as? TCPAddr) ?? TCPAddr() }
+    public var tcpAddr: TCPAddr { netFD.storedLaddr.tcp ?? TCPAddr() }
 
     /// Sets the deadline for `accept` (nil: none). The corresponding Go method is `TCPListener.SetDeadline`.
     public func setDeadline(_ deadline: ContinuousClock.Instant?) throws {

@@ -10,8 +10,9 @@ final class NetFD: Sendable {
     let net: String
     let family: Socket.Family
     let kind: Socket.Kind
-    private let storedLaddr: StoredAddr
-    private let storedRaddr: StoredAddr
+    /// The local and remote addresses as stored (typed accessors avoid boxing them into `any Addr`).
+    let storedLaddr: StoredAddr
+    let storedRaddr: StoredAddr
 
     init(pd: PollDesc, net: String, family: Socket.Family, kind: Socket.Kind, laddr: (any Addr)?, raddr: (any Addr)?) {
         self.pd = pd
@@ -20,6 +21,16 @@ final class NetFD: Sendable {
         self.kind = kind
         self.storedLaddr = StoredAddr(laddr)
         self.storedRaddr = StoredAddr(raddr)
+    }
+
+    /// The same from addresses already in stored form (an accepted TCP conn's, without boxing them).
+    init(pd: PollDesc, net: String, family: Socket.Family, kind: Socket.Kind, storedLaddr: StoredAddr, storedRaddr: StoredAddr) {
+        self.pd = pd
+        self.net = net
+        self.family = family
+        self.kind = kind
+        self.storedLaddr = storedLaddr
+        self.storedRaddr = storedRaddr
     }
 
     /// The local address (Go's `netFD.laddr`).
@@ -241,6 +252,19 @@ enum StoredAddr: Sendable {
         case let a as UnixAddr: self = .unix(a)
         case let a?: self = .other(a)
         }
+    }
+
+    /// The address if it is a `TCPAddr`, without boxing it into an existential.
+    var tcp: TCPAddr? { if case .tcp(let a) = self { a } else { nil } }
+    /// The address if it is a `UDPAddr`, without boxing it into an existential.
+    var udp: UDPAddr? { if case .udp(let a) = self { a } else { nil } }
+    /// The address if it is a `UnixAddr`, without boxing it into an existential.
+    var unix: UnixAddr? { if case .unix(let a) = self { a } else { nil } }
+
+    /// `.tcp(addr)`, or nil for no address.
+    init?(tcp addr: TCPAddr?) {
+        guard let addr else { return nil }
+        self = .tcp(addr)
     }
 
     var addr: (any Addr)? {

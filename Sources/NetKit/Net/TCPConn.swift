@@ -63,9 +63,9 @@ public final class TCPConn: Conn, NetFDBacked {
     public var remoteAddr: any Addr { netFD.raddr ?? TCPAddr() }
 
     /// The local address as a `TCPAddr`.
-    public var localTCPAddr: TCPAddr { (netFD.laddr as? TCPAddr) ?? TCPAddr() }
+    public var localTCPAddr: TCPAddr { netFD.storedLaddr.tcp ?? TCPAddr() }
     /// The remote address as a `TCPAddr`.
-    public var remoteTCPAddr: TCPAddr { (netFD.raddr as? TCPAddr) ?? TCPAddr() }
+    public var remoteTCPAddr: TCPAddr { netFD.storedRaddr.tcp ?? TCPAddr() }
 
     /// Sets both deadlines. The corresponding Go method is `TCPConn.SetDeadline`.
     public func setDeadline(_ deadline: ContinuousClock.Instant?) throws {

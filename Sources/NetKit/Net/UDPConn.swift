@@ -90,11 +90,11 @@ public final class UDPConn: Conn, PacketConn, NetFDBacked {
     public var remoteAddr: any Addr { netFD.raddr ?? UDPAddr() }
 
     /// The local address as a `UDPAddr`. The corresponding Go expression is `c.LocalAddr().(*net.UDPAddr)`.
-    public var localUDPAddr: UDPAddr { (netFD.laddr as? UDPAddr) ?? UDPAddr() }
+    public var localUDPAddr: UDPAddr { netFD.storedLaddr.udp ?? UDPAddr() }
 
     /// The connected peer's address, or nil for an unconnected socket.
     /// The corresponding Go expression is `c.RemoteAddr().(*net.UDPAddr)`.
-    public var remoteUDPAddr: UDPAddr? { netFD.raddr as? UDPAddr }
+    public var remoteUDPAddr: UDPAddr? { netFD.storedRaddr.udp }
 
     /// Sets both deadlines (nil: none). The corresponding Go method is `UDPConn.SetDeadline`.
     public func setDeadline(_ deadline: ContinuousClock.Instant?) throws {

@@ -168,7 +168,7 @@ extension UnixConn {
                 n = try await netFD.pd.writeMsg(buffer, control: oob, to: sa)
             }
         } catch {
-            throw writeError(addr ?? (netFD.raddr as? UnixAddr), error.goError(syscall: "sendmsg"))
+            throw writeError(addr ?? netFD.storedRaddr.unix, error.goError(syscall: "sendmsg"))
         }
         return (n, oob.count)
     }
@@ -192,7 +192,7 @@ extension UnixConn {
                 }.get()
             }
         } catch {
-            throw writeError(addr ?? (netFD.raddr as? UnixAddr), error.goError(syscall: "sendmsg"))
+            throw writeError(addr ?? netFD.storedRaddr.unix, error.goError(syscall: "sendmsg"))
         }
         return (useDummy ? 0 : n, oob.count)
     }

@@ -77,10 +77,10 @@ public final class UnixConn: Conn, PacketConn, NetFDBacked {
     public var remoteAddr: any Addr { remoteUnixAddr }
 
     /// The local address as a `UnixAddr`: Go's `c.LocalAddr().(*net.UnixAddr)`.
-    public var localUnixAddr: UnixAddr { (netFD.laddr as? UnixAddr) ?? UnixAddr(name: "", net: addrNetwork) }
+    public var localUnixAddr: UnixAddr { netFD.storedLaddr.unix ?? UnixAddr(name: "", net: addrNetwork) }
 
     /// The remote address as a `UnixAddr`: Go's `c.RemoteAddr().(*net.UnixAddr)`.
-    public var remoteUnixAddr: UnixAddr { (netFD.raddr as? UnixAddr) ?? UnixAddr(name: "", net: addrNetwork) }
+    public var remoteUnixAddr: UnixAddr { netFD.storedRaddr.unix ?? UnixAddr(name: "", net: addrNetwork) }
 
     /// Sets both deadlines. The corresponding Go method is `UnixConn.SetDeadline`.
     public func setDeadline(_ deadline: ContinuousClock.Instant?) throws {

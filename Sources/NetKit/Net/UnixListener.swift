@@ -106,7 +106,7 @@ public final class UnixListener: Listener, NetFDBacked {
     public var addr: any Addr { unixAddr }
 
     /// The listener's address as a `UnixAddr`: Go's `l.Addr().(*net.UnixAddr)`.
-    public var unixAddr: UnixAddr { (netFD.laddr as? UnixAddr) ?? UnixAddr(name: "", net: netFD.net) }
+    public var unixAddr: UnixAddr { netFD.storedLaddr.unix ?? UnixAddr(name: "", net: netFD.net) }
 
     /// Sets the deadline for `accept` (nil: none). The corresponding Go method is `UnixListener.SetDeadline`.
     public func setDeadline(_ deadline: ContinuousClock.Instant?) throws {
