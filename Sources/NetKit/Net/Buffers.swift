@@ -9,7 +9,7 @@ import Glibc
 ///
 /// ```text
 /// var message = Buffers([header, body, trailer])
-/// try await message.writeTo(conn)     // one writev(2) when the socket has room
+/// try await message.writeTo(conn)     // one gathered sendmsg(2) when the socket has room
 /// ```
 ///
 /// The corresponding Go type is `net.Buffers`.
