@@ -24,6 +24,8 @@ int nk_get_peercred(int fd, nk_ucred *out) {
     return rc;
 }
 
+__thread void *nk_tls_current_loop __attribute__((tls_model("initial-exec"))) = 0;
+
 int nk_set_thread_name(const char *name) {
     return pthread_setname_np(pthread_self(), name);
 }

@@ -90,6 +90,12 @@ int nk_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 /// Names the calling thread (at most 15 characters are kept).
 int nk_set_thread_name(const char *name);
 
+/// The event loop whose thread is the calling thread (NULL on other threads). Thread-local, initial-exec
+/// model: NetKit is linked into the program, so reading it is one load, not a `__tls_get_addr` call.
+extern __thread void *nk_tls_current_loop __attribute__((tls_model("initial-exec")));
+static inline void *nk_current_loop(void) { return nk_tls_current_loop; }
+static inline void nk_set_current_loop(void *loop) { nk_tls_current_loop = loop; }
+
 /// The number of CPUs this process may run on (sched_getaffinity), or 0 if unknown.
 int nk_cpu_count(void);
 

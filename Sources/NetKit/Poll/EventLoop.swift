@@ -29,23 +29,21 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         return loops[n % loops.count]
     }
 
-    /// The loop whose thread is running the caller, if any.
+    /// The loop whose thread is running the caller, if any: one thread-local read (the loop thread stores
+    /// itself there before it runs anything).
+    @inline(__always)
     static var current: EventLoop? {
-        let me = pthread_self()
-        for loop in all where pthread_equal(loop.threadID.load(ordering: .acquiring), me) != 0 {
-            return loop
-        }
-        return nil
+        guard let p = nk_current_loop() else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(p).takeUnretainedValue()
     }
 
     let index: Int
     let epfd: Int32
     private let wakeFD: Int32
-    private let threadID = Atomic<pthread_t>(0)
 
     /// State shared with other threads.
     private struct Remote {
-        var jobs: [UnownedJob] = []
+        var jobs: [LoopJob] = []
         var retired: [Unmanaged<PollDesc>] = []
         /// The loop is (about to be) blocked in `epoll_wait`; a producer must write the eventfd.
         var sleeping = false
@@ -60,9 +58,11 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     let readBuffers = ReadBufferPool()
 
     // Loop-thread-only state.
-    private var localJobs: [UnownedJob] = []
-    private var runningJobs: [UnownedJob] = []
-    private var retiring: [Unmanaged<PollDesc>] = []
+    // Only the loop thread touches these, so the runtime's exclusivity checks (a `swift_beginAccess` /
+    // `swift_endAccess` pair per job) buy nothing here.
+    @exclusivity(unchecked) private var localJobs: [LoopJob] = []
+    @exclusivity(unchecked) private var runningJobs: [LoopJob] = []
+    @exclusivity(unchecked) private var retiring: [Unmanaged<PollDesc>] = []
     private let events: UnsafeMutablePointer<nk_epoll_event>
     private let maxEvents: Int32 = 256
     private var expired: [TimerHeap.Entry] = []
@@ -101,18 +101,27 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             return nil
         }, box)
         precondition(rc == 0, "NetKit: pthread_create failed: \(Errno(rawValue: rc))")
-        // The thread id is also stored by the thread itself before it runs anything; storing it here
-        // too makes `isOnLoop` correct for callers that race with the thread's start.
-        threadID.store(tid, ordering: .releasing)
     }
 
+    /// Whether the caller runs on this loop's thread.
     @inline(__always)
-    var isOnLoop: Bool { pthread_equal(threadID.load(ordering: .relaxed), pthread_self()) != 0 }
+    var isOnLoop: Bool { nk_current_loop() == Unmanaged.passUnretained(self).toOpaque() }
 
     // MARK: - TaskExecutor
 
     func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
+        enqueue(LoopJob(job: UnownedJob(job), global: false))
+    }
+
+    /// Enqueues a job; only on the loop's own thread.
+    @inline(__always)
+    func enqueueLocal(_ job: LoopJob) {
+        localJobs.append(job)
+    }
+
+    /// Enqueues a job from any thread: a task's job for this loop as its `TaskExecutor`, or a global job when
+    /// the loops are Swift's default executor.
+    func enqueue(_ unowned: LoopJob) {
         if isOnLoop {
             localJobs.append(unowned)
             return
@@ -183,16 +192,18 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     // MARK: - The loop
 
     private func run() {
-        threadID.store(pthread_self(), ordering: .releasing)
         // Threads inherit their creator's name; give the loop its own (visible in perf and top -H).
+        // First, before anything runs here: `isOnLoop`, `current` and the default executor read it.
+        nk_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
         _ = nk_set_thread_name("NetKit-loop-\(index)")
         let executor = asUnownedTaskExecutor()
+        let globalExecutor = EventLoopDefaultExecutor.shared.asUnownedTaskExecutor()
         while true {
             // 1. Run what is runnable. Jobs enqueued while running go to the next round, after a poll.
             if !localJobs.isEmpty {
                 swap(&localJobs, &runningJobs)
                 for job in runningJobs {
-                    job.runSynchronously(on: executor)
+                    job.job.runSynchronously(on: job.global ? globalExecutor : executor)
                 }
                 runningJobs.removeAll(keepingCapacity: true)
             }
@@ -276,4 +287,11 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         if nanos <= 0 || nanos >= Int64(Int32.max) * 1_000_000 { return Int32.max }
         return Int32((nanos + 999_999) / 1_000_000)
     }
+}
+
+/// A job in a loop's queue: a task's job for the loop as its preferred `TaskExecutor`, or (`global`) a job of
+/// Swift's global executor when the loops are the default executor.
+struct LoopJob {
+    var job: UnownedJob
+    var global: Bool
 }
