@@ -33,9 +33,12 @@ let package = Package(
         .executableTarget(name: "echo-server", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "nkcat", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/nkcat"),
         .executableTarget(name: "nklookup", dependencies: ["NetKit", "ExampleSupport"], path: "Examples/nklookup"),
+        // Runs NetKit with its loops as Swift's default executor, a process-wide switch the test runner cannot
+        // make for itself; LoopExecutorTests runs it as a child process.
+        .executableTarget(name: "loop-executor-check", dependencies: ["NetKit"], path: "Tests/LoopExecutorCheck"),
         .testTarget(
             name: "NetKitTests",
-            dependencies: ["NetKit", "CNetKit"],
+            dependencies: ["NetKit", "CNetKit", "loop-executor-check"],
             path: "Tests/NetKitTests"
         ),
     ],

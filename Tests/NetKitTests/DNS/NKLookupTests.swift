@@ -7,55 +7,11 @@ import Testing
 // child processes make these tests `.heavy`: they run one at a time, away from timing-sensitive tests.
 
 /// The nklookup executable built beside the test bundle, if the build made it.
-let nklookupPath: String? = {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    guard count > 0 else { return nil }
-    var directory = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    // …/debug/NetKitPackageTests.xctest (a file on Linux)
-    while let slash = directory.lastIndex(of: "/") {
-        directory = String(directory[..<slash])
-        let candidate = directory + "/nklookup"
-        if access(candidate, X_OK) == 0 { return candidate }
-        if directory.hasSuffix("/.build") || directory.isEmpty { break }
-    }
-    return nil
-}()
+let nklookupPath: String? = builtExecutablePath("nklookup")
 
 /// Runs nklookup with `arguments`; returns its exit status and output (bounded wait).
 func runNKLookup(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
-    let path = try #require(nklookupPath)
-    let directory = try makeTemporaryDirectory()
-    defer {
-        unlink(directory + "/out")
-        unlink(directory + "/err")
-        rmdir(directory)
-    }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, directory + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, directory + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else {
-        throw DNSMasqError(message: "cannot run \(path)")
-    }
-    var status: Int32 = 0
-    let end = ContinuousClock.now + dnsWatchdogLimit
-    while waitpid(pid, &status, WNOHANG) != pid {
-        if ContinuousClock.now > end {
-            kill(pid, SIGKILL)
-            waitpid(pid, &status, 0)
-            throw DNSWatchdogExpired()
-        }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    let output = String(decoding: readConfigFile(directory + "/out", limit: 1 << 20) ?? [], as: UTF8.self)
-    let errors = String(decoding: readConfigFile(directory + "/err", limit: 1 << 20) ?? [], as: UTF8.self)
-    // WEXITSTATUS
-    return ((status >> 8) & 0xFF, output, errors)
+    try await runProgram(try #require(nklookupPath), arguments, limit: dnsWatchdogLimit)
 }
 
 @Suite(
