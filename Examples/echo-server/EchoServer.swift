@@ -5,10 +5,10 @@ import Synchronization
 
 /// An RFC 862 echo server: TCP and UDP at one address, and a Unix stream socket if asked.
 ///
-/// Written the way a fast NetKit server is written: one task per connection, started on the connection's own
-/// event loop (`Task(executorPreference: conn.preferredExecutor)`), so a wake-up resumes the task on the thread
-/// that saw the socket become ready; one 64 KiB buffer per connection, allocated when the connection starts and
-/// reused for every `read(into:)` and `write(_:)`; no allocation per request.
+/// Written the way a fast NetKit server is written: NetKit's event loops are Swift's default executor (`main`
+/// calls `useEventLoopsAsDefaultExecutor()`), so each connection's task, a plain `Task { … }`, runs on the
+/// thread that saw its socket become ready; each read borrows one of the loop's 64 KiB buffers only while the
+/// bytes are in hand (`read(upTo:)`), so an idle connection holds no buffer; no allocation per request.
 final class EchoServer: Sendable {
     /// The size of each connection's buffer (and of the largest datagram echoed whole).
     static let bufferSize = 64 * 1024
@@ -21,6 +21,13 @@ final class EchoServer: Sendable {
 
     private let state = Mutex(State())
     private let connections = Connections()
+    /// Create each connection's task with an executor preference for its loop (when Swift's default executor
+    /// is not NetKit's loops).
+    private let preferLoops: Bool
+
+    init(preferLoops: Bool = false) {
+        self.preferLoops = preferLoops
+    }
 
     /// Listens on TCP and UDP `address` (UDP on the port TCP got, for port 0) and on the Unix socket `unixPath`
     /// if given, then serves until `stop()`.
@@ -99,15 +106,26 @@ final class EchoServer: Sendable {
                 try? conn.close()
                 continue
             }
-            Task(executorPreference: conn.preferredExecutor) {
-                // The hot loop specialised for the concrete type: its reads and writes are then direct calls,
-                // which need no executor check after they return (calls through `any Conn` do).
-                switch conn {
-                case let tcp as TCPConn: await self.echo(tcp)
-                case let unix as UnixConn: await self.echo(unix)
-                default: await self.echo(conn)
-                }
+            // With the loops as the default executor, a plain task started here (on the listener's loop) moves
+            // to the connection's loop at its first wake-up. Otherwise it names that loop as its preferred
+            // executor, which costs an executor-preference lookup at every resume (an explicit nil preference
+            // costs the same, so the two cases are two calls).
+            if preferLoops {
+                Task(executorPreference: conn.preferredExecutor) { await self.serve(conn) }
+            } else {
+                Task { await self.serve(conn) }
             }
+        }
+    }
+
+    /// The hot loop specialised for the concrete type: its reads and writes are then direct calls, which need
+    /// no executor check after they return (calls through `any Conn` do).
+    @inline(__always)
+    private func serve(_ conn: any Conn) async {
+        switch conn {
+        case let tcp as TCPConn: await echo(tcp)
+        case let unix as UnixConn: await echo(unix)
+        default: await echo(conn)
         }
     }
 

@@ -1,6 +1,6 @@
 // echo-server — an RFC 862 echo server on TCP, UDP and (optionally) a Unix socket, built on NetKit.
 //
-//   echo-server [--addr HOST:PORT | --port N] [--unix PATH]
+//   echo-server [--addr HOST:PORT | --port N] [--unix PATH] [--global-executor]
 //
 // The server the benchmarks measure. Stops cleanly on SIGINT or SIGTERM: listeners and connections close, exit 0.
 import Glibc
@@ -8,7 +8,7 @@ import ExampleSupport
 import NetKit
 
 let usage = """
-    usage: echo-server [--addr HOST:PORT | --port N] [--unix PATH]
+    usage: echo-server [--addr HOST:PORT | --port N] [--unix PATH] [--global-executor]
 
     Sends back everything it receives (RFC 862): on TCP and UDP at HOST:PORT, and on the
     Unix stream socket PATH if given. SIGINT or SIGTERM stops the server (exit status 0).
@@ -19,12 +19,16 @@ let usage = """
       --port N          the same as --addr 127.0.0.1:N
       --unix PATH       also listen on a Unix stream socket at PATH (a stale socket file
                         left there by an earlier run is removed first)
+      --global-executor keep Swift's own default executor; each connection's task prefers
+                        its event loop instead (Task(executorPreference:)). Without it,
+                        NetKit's event loops are the default executor (the faster way)
       -h, --help        show this help
     """
 
 struct Options {
     var address = "127.0.0.1:7007"
     var unixPath: String?
+    var loopsAsDefaultExecutor = true
 }
 
 /// The command line.
@@ -48,6 +52,8 @@ func parseArguments(_ arguments: [String]) -> Options {
             options.address = "127.0.0.1:\(n)"
         case "--unix":
             options.unixPath = value(of: arg)
+        case "--global-executor":
+            options.loopsAsDefaultExecutor = false
         default:
             usageError("unexpected argument \(arg)")
         }
@@ -83,7 +89,11 @@ func stop(_ server: EchoServer) {
 
 let options = parseArguments(CommandLine.arguments)
 let signals = TerminationSignals()  // first, before any thread exists: every thread inherits the blocked signals
-let server = EchoServer()
+if options.loopsAsDefaultExecutor {
+    // Before any task exists: from here on every task runs on NetKit's event loops.
+    useEventLoopsAsDefaultExecutor()
+}
+let server = EchoServer(preferLoops: !options.loopsAsDefaultExecutor)
 start(server, options)
 log("\(signals.wait()): stopping")  // the main thread sleeps here until SIGINT or SIGTERM
 stop(server)
