@@ -321,8 +321,8 @@ private func contains(_ lines: [String], _ block: [String]) -> Bool {
 
 private func serve(_ listener: any Listener) async throws {
     for try await conn in listener {
-        // Run the connection's task on the event loop that polls its socket.
-        Task(executorPreference: conn.preferredExecutor) {
+        // With the loops as the default executor, a plain task runs where its socket's events arrive.
+        Task {
             defer { try? conn.close() }
             while true {
                 // A buffer is lent only while bytes are in hand: idle connections hold none.
