@@ -300,8 +300,9 @@ final class PollDesc: TimerTarget, @unchecked Sendable {
     /// holds the direction's lock and a reference; the reference is dropped while parked and taken back before
     /// returning. On error the direction's lock is released too (the operation is over).
     ///
-    /// Inlined so that only `park` adds a frame to a parked task: every idle connection pays for the async
-    /// frames of its parked read (they must fit the task allocator's first 1 KiB slab).
+    /// Inlined, with `park`, so that waiting adds no frame to a parked task: every idle connection pays for the
+    /// async frames of its parked read (they must fit the task allocator's first 1 KiB slab), and every
+    /// frame is a task allocation and a free per request.
     @inline(__always)
     nonisolated(nonsending) func waitReady(_ mode: PollMode) async throws(PollError) {
         switch await park(mode, onCancel: { self.cancelWaiter(mode) }) {
@@ -322,8 +323,10 @@ final class PollDesc: TimerTarget, @unchecked Sendable {
     /// `withTaskCancellationHandler` without its operation closure, whose frames (about 200 bytes) would push
     /// every parked connection task past the task allocator's first 1 KiB slab. `onCancel` is a parameter, so
     /// it outlives the suspension, exactly as in `withTaskCancellationHandler`; the runtime runs it at once if
-    /// the task is already cancelled.
-    @inline(never)
+    /// the task is already cancelled. Inlined into the operation that waits: one frame fewer per park (4 % of
+    /// an echoed request's instructions), and a parked lent read still fits the first slab (idle connections
+    /// measured unchanged at 1.82 KiB).
+    @inline(__always)
     nonisolated(nonsending) private func park(_ mode: PollMode, onCancel: @Sendable () -> Void) async -> PollWake {
         #if arch(x86_64) || arch(arm64)
         let record = taskAddCancellationHandler(handler: onCancel)
