@@ -37,6 +37,20 @@ func withProbe<T>(_ body: () async throws -> T) async throws -> (T, ZeroCopyProb
 /// The identities of the open pipes of this process.
 func openPipes() -> Set<String> { openDescriptorIdentities().filter { $0.hasPrefix("pipe:") } }
 
+/// Drains the splice pipe pool and expects none of the pipes it created since the process started to be open
+/// beyond `pipesBefore` (`openPipes()` taken before the splices). Only the pool's own pipes count: tests in
+/// other suites open and close pipes (child processes) meanwhile.
+func expectNoPooledPipeLeft(since pipesBefore: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) {
+    SplicePipePool.shared.drain()
+    #expect(SplicePipePool.shared.openCount == 0, sourceLocation: sourceLocation)
+    let ours = SplicePipePool.shared.createdInodes
+    #expect(!ours.isEmpty, "the splices above created pipes", sourceLocation: sourceLocation)
+    let leaked = openPipes().subtracting(pipesBefore).filter { identity in
+        UInt64(identity.dropFirst("pipe:[".count).dropLast()).map(ours.contains) ?? false
+    }
+    #expect(leaked.isEmpty, "pipes left open: \(leaked)", sourceLocation: sourceLocation)
+}
+
 @Suite("Zero copy", .serialized)
 struct ZeroCopyTests {
     static let bigSize = Scale.count(4 << 20, tsan: 1 << 20, stress: 32 << 20)
@@ -370,15 +384,7 @@ struct ZeroCopyTests {
             expectCancellation(try await withWatchdog(5, "cancelled splice") { await splicer.value })
         }
 
-        SplicePipePool.shared.drain()
-        #expect(SplicePipePool.shared.openCount == 0)
-        // Only this pool's pipes count: tests in other suites open and close pipes (child processes) meanwhile.
-        let ours = SplicePipePool.shared.createdInodes
-        #expect(!ours.isEmpty, "the splices above created pipes")
-        let leaked = openPipes().subtracting(pipesBefore).filter { identity in
-            UInt64(identity.dropFirst("pipe:[".count).dropLast()).map(ours.contains) ?? false
-        }
-        #expect(leaked.isEmpty, "pipes left open: \(leaked)")
+        expectNoPooledPipeLeft(since: pipesBefore)
     }
 
     @Test func readFromAnOrdinaryReaderFallsBackToACopy() async throws {

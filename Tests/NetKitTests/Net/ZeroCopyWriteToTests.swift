@@ -218,15 +218,7 @@ extension ZeroCopyTests {
                          op: "writeto", net: "tcp4", source: laddr, addr: raddr)
         }
 
-        SplicePipePool.shared.drain()
-        #expect(SplicePipePool.shared.openCount == 0)
-        // Only this pool's pipes count: tests in other suites open and close pipes (child processes) meanwhile.
-        let ours = SplicePipePool.shared.createdInodes
-        #expect(!ours.isEmpty, "the splices above created pipes")
-        let leaked = openPipes().subtracting(pipesBefore).filter { identity in
-            UInt64(identity.dropFirst("pipe:[".count).dropLast()).map(ours.contains) ?? false
-        }
-        #expect(leaked.isEmpty, "pipes left open: \(leaked)")
+        expectNoPooledPipeLeft(since: pipesBefore)
     }
 }
 
